@@ -1,0 +1,110 @@
+"""Application factory: `create_app(config)`, one blueprint per concern."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, g, jsonify, render_template, request
+
+from lti_tool.config import load_config
+from lti_tool.extensions import db, migrate
+from lti_tool.lti.errors import LaunchError
+from lti_tool.lti.jwks_cache import JwksCache
+from lti_tool.lti.state import DatabaseStateStore, RedisStateStore
+from lti_tool.metrics import Metrics
+
+log = logging.getLogger("lti_tool")
+MIGRATIONS = str(Path(__file__).parent / "migrations")
+
+
+def wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" or request.is_json
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(load_config(Path(app.instance_path)))
+    if config:
+        app.config.update(config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS)
+
+    redis_client = None
+    if app.config.get("REDIS_URL"):
+        import redis
+
+        redis_client = redis.Redis.from_url(app.config["REDIS_URL"])
+    app.extensions["natalli"] = {
+        "redis": redis_client,
+        "state_store": RedisStateStore(redis_client) if redis_client else DatabaseStateStore(),
+        "jwks_cache": JwksCache(app.config["JWKS_CACHE_SECONDS"], app.config["HTTP_TIMEOUT_SECONDS"]),
+        "metrics": Metrics(),
+    }
+
+    from lti_tool import models  # noqa: F401 - register tables with the metadata
+    from lti_tool.lti.launch import bp as launch_bp
+    from lti_tool.lti.registration import bp as registration_bp
+    from lti_tool.pages import bp as pages_bp
+
+    app.register_blueprint(launch_bp)
+    app.register_blueprint(registration_bp)
+    app.register_blueprint(pages_bp)
+
+    from lti_tool.cli import register_cli
+
+    register_cli(app)
+    _register_error_handlers(app)
+    _register_request_hooks(app)
+    return app
+
+
+def _register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(LaunchError)
+    def launch_error(exc: LaunchError):
+        db.session.rollback()
+        log.warning("refused: %s (%s) %s", exc.code, exc.status, request.path)
+        if request.path == "/lti/launch":
+            app.extensions["natalli"]["metrics"].launch(exc.code)
+        if wants_json():
+            return jsonify({"error": exc.code, "message": exc.message}), exc.status
+        return render_template("error.html", code=exc.code, message=exc.message, status=exc.status), exc.status
+
+    @app.errorhandler(413)
+    def too_large(_exc: Exception):
+        message = "What you sent is too large. Please shorten it and try again."
+        if wants_json():
+            return jsonify({"error": "too_large", "message": message}), 413
+        return render_template("error.html", code="too_large", message=message, status=413), 413
+
+    @app.errorhandler(404)
+    def not_found(_exc: Exception):
+        message = "This page does not exist."
+        if wants_json():
+            return jsonify({"error": "not_found", "message": message}), 404
+        return render_template("error.html", code="not_found", message=message, status=404), 404
+
+    @app.errorhandler(405)
+    def not_allowed(_exc: Exception):
+        message = "This address does not accept that kind of request."
+        if wants_json():
+            return jsonify({"error": "method_not_allowed", "message": message}), 405
+        return render_template("error.html", code="method_not_allowed", message=message, status=405), 405
+
+
+def _register_request_hooks(app: Flask) -> None:
+    @app.before_request
+    def start_timer() -> None:
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def observe(response):
+        if request.path == "/lti/launch":
+            app.extensions["natalli"]["metrics"].launch_seconds.observe(time.perf_counter() - g.started)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        return response

@@ -1,0 +1,53 @@
+"""Loading the launch behind a request: the `lt` token in the URL names a LaunchSession.
+
+Every activity view goes through `launch_required`, which also enforces the role the view needs; objects
+a view touches must then be checked against `g.launch` (its user and course), never trusted from the URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import g
+from sqlalchemy import select
+
+from lti_tool.extensions import db
+from lti_tool.lti.errors import LaunchError
+from lti_tool.models import LaunchSession, utcnow
+
+
+def load_launch(token: str) -> LaunchSession:
+    session = db.session.scalars(select(LaunchSession).where(LaunchSession.token == token)).first() if token else None
+    if session is None:
+        raise LaunchError(
+            "no_launch",
+            "We could not find your session. Please open the activity again from your course.",
+            401,
+        )
+    if session.expires_at < utcnow():
+        raise LaunchError(
+            "launch_expired",
+            "Your session has ended. Anything you saved is kept — please open the activity again from your course.",
+            401,
+        )
+    return session
+
+
+def launch_required(role: str | None = None) -> Callable:
+    """Decorator: load `g.launch` from the `lt` view argument; `role="instructor"` admits instructors and admins."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            g.launch = load_launch(kwargs.get("lt", ""))
+            if role == "instructor" and not g.launch.is_instructor:
+                raise LaunchError("forbidden", "This page is for the course's facilitators.", 403)
+            if role == "admin" and g.launch.role != "admin":
+                raise LaunchError("forbidden", "This page is for administrators.", 403)
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,139 @@
+"""A scriptable LTI 1.3 platform for negative tests: it signs whatever claims a test asks for.
+
+Its JWKS is served over real HTTP so the tool's key fetching and caching are exercised. Happy-path
+integration tests use the demo platform (`demo_platform`) and the independent `lti1p3platform` package.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+import uuid
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import jwt
+import requests
+from cryptography.hazmat.primitives.asymmetric import rsa
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
+
+LTI = "https://purl.imsglobal.org/spec/lti/claim/"
+LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
+INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class TestPlatform:
+    __test__ = False  # not a test class
+
+    def __init__(self, issuer: str = "https://platform.example.edu", client_id: str = "tool-client-1") -> None:
+        self.issuer = issuer
+        self.client_id = client_id
+        self.deployment_id = "deployment-1"
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.kid = "platform-key-1"
+        self.jwks_requests = 0
+        self._server = None
+
+    # -- HTTP side: only the JWKS (and an auth endpoint that is never followed) ---------------------------
+    def _wsgi(self, environ, start_response):
+        request = Request(environ)
+        if request.path == "/jwks":
+            self.jwks_requests += 1
+            jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key()))
+            jwk.update({"kid": self.kid, "alg": "RS256", "use": "sig"})
+            return Response(json.dumps({"keys": [jwk]}), mimetype="application/json")(environ, start_response)
+        return Response("not found", status=404)(environ, start_response)
+
+    def start(self) -> None:
+        self._server = make_server("127.0.0.1", self.port, self._wsgi, threaded=True)
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        if self._server:
+            self._server.shutdown()
+
+    def reset(self) -> None:
+        self.jwks_requests = 0
+
+    def registration(self) -> dict[str, Any]:
+        return {
+            "issuer": self.issuer,
+            "client_id": self.client_id,
+            "auth_login_url": self.base + "/auth",
+            "auth_token_url": self.base + "/token",
+            "key_set_url": self.base + "/jwks",
+            "deployment_ids": [self.deployment_id],
+            "name": "Test platform",
+        }
+
+    # -- LTI side ------------------------------------------------------------------------------------------
+    def login(self, session: requests.Session, tool: str, **extra: str) -> tuple[str, str]:
+        """Start a third-party login at the tool; return the (state, nonce) it sends to our auth endpoint."""
+        params = {
+            "iss": self.issuer,
+            "login_hint": "user-1",
+            "target_link_uri": tool + "/lti/launch",
+            "client_id": self.client_id,
+            "lti_deployment_id": self.deployment_id,
+        }
+        params.update(extra)
+        resp = session.post(tool + "/lti/login", data=params, allow_redirects=False)
+        assert resp.status_code == 302, resp.text
+        query = parse_qs(urlparse(resp.headers["Location"]).query)
+        return query["state"][0], query["nonce"][0]
+
+    def claims(self, nonce: str, tool: str, **overrides: Any) -> dict[str, Any]:
+        now = int(time.time())
+        claims: dict[str, Any] = {
+            "iss": self.issuer,
+            "aud": self.client_id,
+            "azp": self.client_id,
+            "sub": "learner-sub-1",
+            "exp": now + 300,
+            "iat": now,
+            "nonce": nonce,
+            "name": "Olena Kovalenko",
+            LTI + "deployment_id": self.deployment_id,
+            LTI + "message_type": "LtiResourceLinkRequest",
+            LTI + "version": "1.3.0",
+            LTI + "target_link_uri": tool + "/lti/launch",
+            LTI + "resource_link": {"id": "link-1", "title": "Starting safely"},
+            LTI + "roles": [LEARNER],
+            LTI + "context": {"id": "course-1", "label": "MENT101", "title": "Mentoring in transition"},
+            LTI + "launch_presentation": {"locale": "uk", "document_target": "iframe"},
+            LTI + "custom": {"activity": "safe-start"},
+        }
+        for key, value in overrides.items():
+            if value is None:
+                claims.pop(key, None)
+            else:
+                claims[key] = value
+        return claims
+
+    def sign(self, claims: dict[str, Any], *, kid: str | None = None, key: Any = None, alg: str = "RS256") -> str:
+        return jwt.encode(claims, key or self.key, algorithm=alg, headers={"kid": kid or self.kid})
+
+    def launch(
+        self, session: requests.Session, tool: str, *, claims: dict[str, Any] | None = None, **overrides: Any
+    ) -> requests.Response:
+        """Login + a signed launch with the given claim overrides; returns the tool's launch response."""
+        state, nonce = self.login(session, tool)
+        body = claims if claims is not None else self.claims(nonce, tool, **overrides)
+        return session.post(
+            tool + "/lti/launch", data={"id_token": self.sign(body), "state": state}, allow_redirects=False
+        )
+
+
+def unique() -> str:
+    return uuid.uuid4().hex[:8]
