@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> None:
         from flask_migrate import upgrade
 
         with app.app_context():
-            upgrade()
+            upgrade(revision="heads")
     # Threaded: while the tool waits on a platform's token endpoint, the platform calls back for our JWKS.
     app.run(host=args.host, port=args.port, threaded=True)
 

@@ -47,6 +47,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     }
 
     from lti_tool import models  # noqa: F401 - register tables with the metadata
+    from lti_tool.grades import models as grade_models  # noqa: F401
     from lti_tool.lti.launch import bp as launch_bp
     from lti_tool.lti.registration import bp as registration_bp
     from lti_tool.pages import bp as pages_bp

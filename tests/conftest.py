@@ -49,7 +49,7 @@ def app(database_url: str, tool_port: int, tmp_path_factory: pytest.TempPathFact
             with db.engine.begin() as conn:
                 conn.execute(text("DROP SCHEMA public CASCADE"))
                 conn.execute(text("CREATE SCHEMA public"))
-        upgrade()
+        upgrade(revision="heads")
     return application
 
 

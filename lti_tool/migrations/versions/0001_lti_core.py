@@ -1,6 +1,6 @@
 """LTI core: platforms, deployments, keys, login state, users, contexts, links, launch sessions
 
-Revision ID: 45b92c8a7840
+Revision ID: 0001_lti_core
 Revises: 
 Create Date: 2026-11-24 19:30:32.850079
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '45b92c8a7840'
+revision = '0001_lti_core'
 down_revision = None
 branch_labels = None
 depends_on = None
