@@ -11,6 +11,7 @@ from flask import Flask, g, jsonify, render_template, request
 
 from lti_tool.config import load_config
 from lti_tool.extensions import db, migrate
+from lti_tool.i18n import init_i18n
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.jwks_cache import JwksCache
 from lti_tool.lti.state import DatabaseStateStore, RedisStateStore
@@ -33,6 +34,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS)
+    init_i18n(app)
 
     redis_client = None
     if app.config.get("REDIS_URL"):
