@@ -49,6 +49,7 @@ def tool_urls() -> dict[str, str]:
 
 @bp.get("/.well-known/jwks.json")
 def jwks():
+    keys.ensure_key()  # a fresh installation publishes a key before any platform is registered
     response = jsonify(keys.public_jwks())
     response.headers["Cache-Control"] = "public, max-age=300"
     return response

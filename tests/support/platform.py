@@ -43,6 +43,8 @@ class TestPlatform:
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.kid = "platform-key-1"
         self.jwks_requests = 0
+        self.registration_token = "reg-token-123"
+        self.registrations: list[dict[str, Any]] = []
         self._server = None
 
     # -- HTTP side: only the JWKS (and an auth endpoint that is never followed) ---------------------------
@@ -53,7 +55,42 @@ class TestPlatform:
             jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key()))
             jwk.update({"kid": self.kid, "alg": "RS256", "use": "sig"})
             return Response(json.dumps({"keys": [jwk]}), mimetype="application/json")(environ, start_response)
+        if request.path == "/.well-known/openid-configuration":
+            return Response(json.dumps(self.openid_configuration()), mimetype="application/json")(
+                environ, start_response
+            )
+        if request.path == "/register" and request.method == "POST":
+            if request.headers.get("Authorization") != f"Bearer {self.registration_token}":
+                return Response('{"error": "invalid_token"}', status=401, mimetype="application/json")(
+                    environ, start_response
+                )
+            body = json.loads(request.get_data())
+            self.registrations.append(body)
+            answer = dict(body, client_id="dyn-client-1")
+            answer["https://purl.imsglobal.org/spec/lti-tool-configuration"] = dict(
+                body["https://purl.imsglobal.org/spec/lti-tool-configuration"], deployment_id="dyn-deployment-1"
+            )
+            return Response(json.dumps(answer), mimetype="application/json")(environ, start_response)
         return Response("not found", status=404)(environ, start_response)
+
+    def openid_configuration(self) -> dict[str, Any]:
+        return {
+            "issuer": self.base,
+            "authorization_endpoint": self.base + "/auth",
+            "token_endpoint": self.base + "/token",
+            "jwks_uri": self.base + "/jwks",
+            "registration_endpoint": self.base + "/register",
+            "scopes_supported": [
+                "openid",
+                "https://purl.imsglobal.org/spec/lti-ags/scope/score",
+                "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
+            ],
+            "https://purl.imsglobal.org/spec/lti-platform-configuration": {
+                "product_family_code": "testlms",
+                "version": "1.0",
+                "messages_supported": [{"type": "LtiResourceLinkRequest"}, {"type": "LtiDeepLinkingRequest"}],
+            },
+        }
 
     def start(self) -> None:
         self._server = make_server("127.0.0.1", self.port, self._wsgi, threaded=True)
@@ -65,6 +102,7 @@ class TestPlatform:
 
     def reset(self) -> None:
         self.jwks_requests = 0
+        self.registrations.clear()
 
     def registration(self) -> dict[str, Any]:
         return {
