@@ -1,0 +1,706 @@
+"""Read, validate and localise the content tree (FORMAT.md) into a :class:`Catalog`.
+
+One pass over the YAML files produces both the catalog and a list of :class:`Issue` s, so the CLI
+validator and the runtime loader can never disagree about what is wrong. Severity rules:
+
+* ``schema`` problems in ``meta.yaml`` or ``en.yaml`` (and duplicate ids) are fatal for :func:`load`:
+  there is nothing to fall back to.
+* ``translation`` problems (anything in nl/uk/de) never stop the tool: the bad or missing field falls
+  back to English, and ``validate`` reports it as an error for the finished set.
+* ``completeness`` problems (fewer scenarios than required, a module not written yet, a scenario whose
+  module does not exist) are reported by ``validate``; :func:`load` serves what is there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Literal
+
+import yaml
+from marshmallow import ValidationError
+
+from . import model as m
+from . import schemas as s
+
+LANGUAGES: tuple[str, ...] = ("en", "nl", "uk", "de")
+REFERENCE_LANGUAGE = "en"
+DEFAULT_ROOT = Path(__file__).resolve().parent / "activities"
+
+_YamlLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+#: kind -> folder pattern below the activities root ("*" = one folder per activity).
+KIND_DIRS: dict[str, str] = {
+    "module": "modules/*",
+    "scenario": "scenarios/*",
+    "journal": "journal",
+    "action_plan": "action-plan",
+    "ttt_unit": "ttt/*",
+    "workshop_agenda": "workshop-agenda",
+    "self_assessment": "self-assessments/*",
+    "support": "support",
+}
+#: Kinds that are deep-linkable activities, in the order ``Catalog.activities`` lists them.
+ACTIVITY_KINDS = (
+    "module",
+    "scenario",
+    "journal",
+    "action_plan",
+    "ttt_unit",
+    "workshop_agenda",
+    "self_assessment",
+)
+
+_REQUIRED_MSG = "Missing data for required field."
+MISSING_TRANSLATION = "missing translation (English is shown instead)"
+
+Category = Literal["schema", "translation", "completeness"]
+Severity = Literal["error", "warning"]
+
+
+class ContentError(Exception):
+    """The content tree is broken in a way the tool cannot serve (see ``issues``)."""
+
+    def __init__(self, issues: Iterable[Issue]):
+        self.issues: tuple[Issue, ...] = tuple(issues)
+        lines = [str(i) for i in self.issues[:25]]
+        if len(self.issues) > 25:
+            lines.append(f"... and {len(self.issues) - 25} more")
+        super().__init__("Broken course content:\n  " + "\n  ".join(lines))
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One problem, named by file, field path and message (``file: field: message``)."""
+
+    file: Path
+    field: str
+    message: str
+    category: Category = "schema"
+    severity: Severity = "error"
+
+    @property
+    def fatal(self) -> bool:
+        return self.severity == "error" and self.category == "schema"
+
+    def display_path(self) -> str:
+        try:
+            return os.path.relpath(self.file)
+        except ValueError:  # different drive (Windows)
+            return str(self.file)
+
+    def __str__(self) -> str:
+        where = f"{self.display_path()}: {self.field}" if self.field else self.display_path()
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class RawActivity:
+    """One activity after validation: meta plus the merged text tree for each language."""
+
+    kind: str
+    id: str
+    folder: Path
+    meta: dict[str, Any]
+    texts: dict[str, dict[str, Any]] = field(default_factory=dict)  # lang -> text tree (with fallback)
+    fallbacks: dict[str, tuple[str, ...]] = field(default_factory=dict)  # lang -> field paths from English
+
+
+@dataclass
+class Scan:
+    root: Path
+    activities: list[RawActivity]
+    issues: list[Issue]
+    coverage: dict[str, tuple[int, int]]  # lang -> (translated fields, reference fields)
+    version: str
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "error"]
+
+
+# --------------------------------------------------------------------------- helpers
+def normalise_lang(lang: str | None) -> str:
+    """Map "uk-UA", "nl_NL", "DE" to a supported language; anything unknown to English."""
+    if not lang:
+        return REFERENCE_LANGUAGE
+    base = re.split(r"[-_]", lang.strip().lower(), maxsplit=1)[0]
+    return base if base in LANGUAGES else REFERENCE_LANGUAGE
+
+
+def _read_yaml(path: Path, issues: list[Issue], category: Category) -> dict[str, Any] | None:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        issues.append(Issue(path, "", f"cannot read file: {exc}", category))
+        return None
+    try:
+        data = yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a safe loader
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        issues.append(Issue(path, where, f"invalid YAML: {problem}", category))
+        return None
+    if not isinstance(data, dict):
+        issues.append(Issue(path, "", "must be a YAML mapping (key: value) at the top level", category))
+        return None
+    return data
+
+
+def _flatten_messages(messages: Any, prefix: str = "") -> list[tuple[str, str]]:
+    """marshmallow's nested error dict -> [(dotted.field.path, message)]."""
+    out: list[tuple[str, str]] = []
+    if isinstance(messages, Mapping):
+        for key, value in messages.items():
+            key = str(key)
+            path = prefix if key == "_schema" else (f"{prefix}.{key}" if prefix else key)
+            out.extend(_flatten_messages(value, path))
+    elif isinstance(messages, list | tuple):
+        for value in messages:
+            if isinstance(value, Mapping | list | tuple):
+                out.extend(_flatten_messages(value, prefix))
+            else:
+                out.append((prefix, str(value)))
+    else:
+        out.append((prefix, str(messages)))
+    return out
+
+
+def _is_text_list(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(v, str) and v.strip() for v in value)
+
+
+def _merge(reference: Any, candidate: Any, path: str, fallbacks: list[str]) -> Any:
+    """Per-field fallback: take ``candidate`` where it has the reference's shape, else the reference."""
+    if isinstance(reference, dict):
+        cand = {str(k): v for k, v in candidate.items()} if isinstance(candidate, Mapping) else {}
+        return {
+            key: _merge(value, cand.get(key), f"{path}.{key}" if path else key, fallbacks)
+            for key, value in reference.items()
+        }
+    if isinstance(reference, str):
+        if isinstance(candidate, str) and candidate.strip():
+            return candidate
+        fallbacks.append(path)
+        return reference
+    if isinstance(reference, list) and all(isinstance(v, str) for v in reference):
+        if _is_text_list(candidate):
+            return list(candidate)
+        fallbacks.append(path)
+        return reference
+    return reference
+
+
+def _count_fields(reference: Any) -> int:
+    """Translatable fields: every string, and every list of strings counted once."""
+    if isinstance(reference, dict):
+        return sum(_count_fields(v) for v in reference.values())
+    if isinstance(reference, str) or isinstance(reference, list):
+        return 1
+    return 0
+
+
+def _related(a: str, b: str) -> bool:
+    return a == b or a.startswith(b + ".") or b.startswith(a + ".")
+
+
+def _content_hash(root: Path, files: Iterable[Path]) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(files):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(b"\0")
+        try:
+            digest.update(path.read_bytes())
+        except OSError:
+            pass
+        digest.update(b"\0")
+    return digest.hexdigest()[:16]
+
+
+def _word_count(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+# --------------------------------------------------------------------------- scanning
+def scan(root: Path | str | None = None) -> Scan:
+    """Read and validate every file below ``root``; never raises on bad content."""
+    root = Path(root).resolve() if root is not None else DEFAULT_ROOT
+    issues: list[Issue] = []
+    activities: list[RawActivity] = []
+    coverage = {lang: [0, 0] for lang in LANGUAGES}
+    yaml_files: list[Path] = []
+
+    if not root.is_dir():
+        issues.append(Issue(root, "", "content folder does not exist", "completeness"))
+        return Scan(root, [], issues, {lang: (0, 0) for lang in LANGUAGES}, "0" * 16)
+
+    for kind, pattern in KIND_DIRS.items():
+        folders = sorted(p for p in root.glob(pattern) if p.is_dir()) if "*" in pattern else [root / pattern]
+        for folder in folders:
+            yaml_files.extend(folder.glob("*.yaml"))
+            raw = _scan_activity(kind, folder, pattern, issues, coverage)
+            if raw is not None:
+                activities.append(raw)
+
+    _cross_check(root, activities, issues)
+    return Scan(
+        root=root,
+        activities=activities,
+        issues=issues,
+        coverage={lang: (c[0], c[1]) for lang, c in coverage.items()},
+        version=_content_hash(root, yaml_files),
+    )
+
+
+def _scan_activity(
+    kind: str, folder: Path, pattern: str, issues: list[Issue], coverage: dict[str, list[int]]
+) -> RawActivity | None:
+    meta_path = folder / "meta.yaml"
+    if not meta_path.exists():
+        issues.append(Issue(meta_path, "", f"missing: every {kind} folder needs a meta.yaml", "completeness"))
+        return None
+    meta_raw = _read_yaml(meta_path, issues, "schema")
+    if meta_raw is None:
+        return None
+    try:
+        meta: dict[str, Any] = s.META_SCHEMAS[kind]().load(meta_raw)
+    except ValidationError as exc:
+        issues.extend(Issue(meta_path, f, msg) for f, msg in _flatten_messages(exc.messages))
+        return None
+    if "*" in pattern and meta["id"] != folder.name:
+        issues.append(Issue(meta_path, "id", f"id {meta['id']!r} must equal its folder name {folder.name!r}"))
+        return None
+
+    en_path = folder / f"{REFERENCE_LANGUAGE}.yaml"
+    if not en_path.exists():
+        issues.append(Issue(en_path, "", "missing: the English text is required", "completeness"))
+        return None
+    en_raw = _read_yaml(en_path, issues, "schema")
+    if en_raw is None:
+        return None
+    lang_schema = s.LANG_SCHEMAS[kind](meta)
+    try:
+        reference: dict[str, Any] = lang_schema.load(en_raw)
+    except ValidationError as exc:
+        issues.extend(Issue(en_path, f, msg) for f, msg in _flatten_messages(exc.messages))
+        return None
+    _word_count_warnings(kind, en_path, reference, issues)
+
+    raw = RawActivity(kind=kind, id=meta["id"], folder=folder, meta=meta)
+    raw.texts[REFERENCE_LANGUAGE] = reference
+    raw.fallbacks[REFERENCE_LANGUAGE] = ()
+    total = _count_fields(reference)
+    coverage[REFERENCE_LANGUAGE][0] += total
+    coverage[REFERENCE_LANGUAGE][1] += total
+
+    for lang in LANGUAGES:
+        if lang == REFERENCE_LANGUAGE:
+            continue
+        path = folder / f"{lang}.yaml"
+        lang_issues: list[Issue] = []
+        data = _read_yaml(path, lang_issues, "translation") if path.exists() else None
+        if not path.exists():
+            lang_issues.append(
+                Issue(path, "", f"missing file: all {total} fields fall back to English", "translation")
+            )
+        elif data is not None:
+            try:
+                lang_schema.load(data)
+            except ValidationError as exc:
+                for f, msg in _flatten_messages(exc.messages):
+                    if msg in (_REQUIRED_MSG, s.MISSING_DECLARED):
+                        continue  # reported below, from the per-field fallback list
+                    lang_issues.append(Issue(path, f, msg, "translation"))
+        fallbacks: list[str] = []
+        raw.texts[lang] = _merge(reference, data or {}, "", fallbacks)
+        raw.fallbacks[lang] = tuple(fallbacks)
+        if data is not None:
+            reported = [i.field for i in lang_issues if i.field]
+            lang_issues.extend(
+                Issue(path, f, MISSING_TRANSLATION, "translation")
+                for f in fallbacks
+                if not any(_related(f, r) for r in reported)
+            )
+        issues.extend(lang_issues)
+        coverage[lang][0] += total - len(fallbacks)
+        coverage[lang][1] += total
+    return raw
+
+
+_WORD_BOUNDS: dict[str, list[tuple[str, int, int]]] = {
+    # kind -> [(field path with * for any id, min words, max words)]; FORMAT.md gives them as "≈".
+    "module": [("sections.*.body", 150, 450), ("for_mentors", 60, 150), ("for_mentees", 60, 150)],
+    "scenario": [("situation", 120, 300)],
+}
+
+
+def _word_count_warnings(kind: str, path: Path, text: dict[str, Any], issues: list[Issue]) -> None:
+    for pattern, low, high in _WORD_BOUNDS.get(kind, []):
+        head, _, tail = pattern.partition(".*.")
+        targets = (
+            [(f"{head}.{k}.{tail}", v.get(tail, "")) for k, v in text.get(head, {}).items()]
+            if tail
+            else [(head, text.get(head, ""))]
+        )
+        for field_path, value in targets:
+            words = _word_count(value)
+            # 10% slack: the bounds are guidance for readability, not a hard limit.
+            if words < low * 0.9 or words > high * 1.1:
+                issues.append(
+                    Issue(path, field_path, f"{words} words; aim for about {low}–{high}", "schema", "warning")
+                )
+
+
+def _cross_check(root: Path, activities: list[RawActivity], issues: list[Issue]) -> None:
+    by_kind: dict[str, list[RawActivity]] = {k: [] for k in KIND_DIRS}
+    seen: dict[str, RawActivity] = {}
+    for raw in activities:
+        by_kind[raw.kind].append(raw)
+        if raw.id in seen:
+            issues.append(
+                Issue(
+                    raw.folder / "meta.yaml", "id", f"id {raw.id!r} is already used by {seen[raw.id].folder}"
+                )
+            )
+        seen.setdefault(raw.id, raw)
+
+    def need(cond: bool, file: Path, fld: str, msg: str) -> None:
+        if not cond:
+            issues.append(Issue(file, fld, msg, "completeness"))
+
+    for kind, pattern in KIND_DIRS.items():
+        if "*" not in pattern:
+            need(bool(by_kind[kind]), root / pattern / "meta.yaml", "", f"the {kind} is missing or broken")
+
+    modules = {r.id: r for r in by_kind["module"]}
+    for mid in s.MODULE_IDS:
+        need(mid in modules, root / "modules" / mid / "meta.yaml", "", f"module {mid!r} is missing or broken")
+    for kind in ("module", "ttt_unit"):
+        orders: dict[int, str] = {}
+        for r in by_kind[kind]:
+            other = orders.setdefault(r.meta["order"], r.id)
+            need(
+                other == r.id,
+                r.folder / "meta.yaml",
+                "order",
+                f"order {r.meta['order']} is also used by {other!r}",
+            )
+
+    per_module: dict[str, int] = dict.fromkeys(modules, 0)
+    for r in by_kind["scenario"]:
+        if r.meta["module"] in modules:
+            per_module[r.meta["module"]] += 1
+        else:
+            need(False, r.folder / "meta.yaml", "module", f"unknown module {r.meta['module']!r}")
+    for mid, count in per_module.items():
+        need(
+            count >= 3,
+            modules[mid].folder / "meta.yaml",
+            "",
+            f"module {mid!r} has {count} scenarios; needs at least 3",
+        )
+    total = len(by_kind["scenario"])
+    need(total >= 12, root / "scenarios", "", f"{total} scenarios in all; at least 12 are needed")
+
+    for r in by_kind["journal"]:
+        for mid in r.meta["module_prompts"]:
+            need(
+                mid in s.MODULE_IDS,
+                r.folder / "meta.yaml",
+                f"module_prompts.{mid}",
+                "not one of the four module ids",
+            )
+        for mid in s.MODULE_IDS:
+            need(
+                mid in r.meta["module_prompts"],
+                r.folder / "meta.yaml",
+                "module_prompts",
+                f"no prompts for {mid!r}",
+            )
+
+    ttt = {r.id for r in by_kind["ttt_unit"]}
+    for uid in s.TTT_UNIT_IDS:
+        need(uid in ttt, root / "ttt" / uid / "meta.yaml", "", f"TtT unit {uid!r} is missing or broken")
+    need(len(ttt) <= 7, root / "ttt", "", f"{len(ttt)} TtT units; the course has 6–7")
+
+    assessments = {r.id: r for r in by_kind["self_assessment"]}
+    for aid, role in s.SELF_ASSESSMENT_IDS.items():
+        r = assessments.get(aid)
+        need(
+            r is not None,
+            root / "self-assessments" / aid / "meta.yaml",
+            "",
+            f"self-assessment {aid!r} is missing",
+        )
+        if r is not None:
+            need(r.meta["role"] == role, r.folder / "meta.yaml", "role", f"must be {role!r} for {aid!r}")
+
+
+# --------------------------------------------------------------------------- catalog
+def _summary_from(markdown: str, limit: int = 200) -> str:
+    """A one-line plain-text summary from the first paragraph of a Markdown intro."""
+    first = next((p for p in re.split(r"\n\s*\n", markdown.strip()) if p.strip()), "")
+    plain = re.sub(r"[*_`#>]+", "", " ".join(first.split()))
+    # Whole sentences until the summary says something (a bare "This is not a test." does not).
+    text = ""
+    for sentence in re.findall(r".+?[.!?](?=\s|$)|.+$", plain):
+        text = f"{text} {sentence.strip()}".strip()
+        if len(text) >= 60:
+            break
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _build(raw: RawActivity, lang: str, scenario_ids: tuple[str, ...]) -> m.Activity:
+    meta, t = raw.meta, raw.texts[lang]
+    base = {
+        "id": raw.id,
+        "kind": raw.kind,
+        "version": meta["version"],
+        "lang": lang,
+        "title": t["title"],
+        "fallback_fields": raw.fallbacks[lang],
+    }
+    if raw.kind == "module":
+        return m.Module(
+            **base,
+            order=meta["order"],
+            estimated_minutes=meta["estimated_minutes"],
+            summary=t["summary"],
+            aims=tuple(t["aims"]),
+            sections=tuple(m.TextSection(sid, **t["sections"][sid]) for sid in meta["sections"]),
+            reflection_prompts=tuple(
+                m.Prompt(pid, t["reflection_prompts"][pid]) for pid in meta["reflection_prompts"]
+            ),
+            for_mentors=t["for_mentors"],
+            for_mentees=t["for_mentees"],
+            scenario_ids=scenario_ids,
+        )
+    if raw.kind == "scenario":
+        return m.Scenario(
+            **base,
+            module=meta["module"],
+            summary=t["summary"],
+            situation=t["situation"],
+            context=t["context"],
+            roles=tuple(m.Role(rid, **t["roles"][rid]) for rid in meta["roles"]),
+            guiding_questions=tuple(
+                m.GuidingQuestion(q["id"], q["category"], t["guiding_questions"][q["id"]])
+                for q in meta["guiding_questions"]
+            ),
+            themes=tuple(meta["themes"]),
+            facilitator_notes=t["facilitator_notes"],
+            no_right_answer=t["no_right_answer"],
+        )
+    if raw.kind == "journal":
+        return m.Journal(
+            **base,
+            intro=t["intro"],
+            completion_entries=meta["completion_entries"],
+            cycle=tuple(m.CycleStage(cid, **t["cycle"][cid]) for cid in meta["cycle"]),
+            module_prompts=MappingProxyType(
+                {
+                    mid: tuple(m.Prompt(pid, t["module_prompts"][mid][pid]) for pid in pids)
+                    for mid, pids in meta["module_prompts"].items()
+                }
+            ),
+            free_entry_label=t["free_entry_label"],
+        )
+    if raw.kind == "action_plan":
+        return m.ActionPlan(
+            **base,
+            intro=t["intro"],
+            horizons=tuple(m.Horizon(h, **t["horizons"][str(h)]) for h in meta["horizons"]),
+            fields=tuple(m.PlanField(fid, **t["fields"][fid]) for fid in meta["fields"]),
+            example=t["example"],
+        )
+    if raw.kind == "ttt_unit":
+        return m.TttUnit(
+            **base,
+            order=meta["order"],
+            summary=t["summary"],
+            aims=tuple(t["aims"]),
+            steps=tuple(m.TextSection(sid, **t["steps"][sid]) for sid in meta["steps"]),
+            checklist=tuple(t["checklist"]),
+        )
+    if raw.kind == "workshop_agenda":
+        return m.WorkshopAgenda(
+            **base,
+            intro=t["intro"],
+            formats=MappingProxyType({f: m.MinutesRange(**meta["formats"][f]) for f in s.WORKSHOP_FORMATS}),
+            participants=m.IntRange(**meta["participants"]),
+            breakout_size=m.IntRange(**meta["breakout_size"]),
+            steps=tuple(
+                m.WorkshopStep(
+                    step["id"],
+                    **t["steps"][step["id"]],
+                    minutes=MappingProxyType({f: step[f] for f in s.WORKSHOP_FORMATS}),
+                )
+                for step in meta["steps"]
+            ),
+        )
+    if raw.kind == "self_assessment":
+        domains = tuple(m.Option(d, t["domains"][d]) for d in meta["domains"])
+        return m.SelfAssessment(
+            **base,
+            role=meta["role"],
+            intro=t["intro"],
+            scale=tuple(m.Option(str(v), t["scale"][str(v)]) for v in meta["scale"]),
+            domains=domains,
+            questions=tuple(
+                m.Question(
+                    id=q["id"],
+                    type=q["type"],
+                    label=t["questions"][q["id"]]["label"],
+                    hint=t["questions"][q["id"]]["hint"],
+                    over=q.get("over"),
+                    options=domains
+                    if q.get("over") == "domains"
+                    else tuple(m.Option(o, t["options"][o]) for o in q.get("options") or ()),
+                )
+                for q in meta["questions"]
+            ),
+        )
+    if raw.kind == "support":
+        return m.Support(**base, body=t["body"])
+    raise AssertionError(f"unhandled kind {raw.kind}")  # pragma: no cover
+
+
+class Catalog:
+    """All content, localised up front (a few hundred small objects), so every lookup is a dict hit."""
+
+    def __init__(self, scan_result: Scan):
+        self.root = scan_result.root
+        self.version: str = scan_result.version
+        self.issues: tuple[Issue, ...] = tuple(scan_result.issues)
+        self.coverage: Mapping[str, tuple[int, int]] = MappingProxyType(dict(scan_result.coverage))
+        module_order = {r.id: r.meta["order"] for r in scan_result.activities if r.kind == "module"}
+        raws = sorted(
+            scan_result.activities,
+            key=lambda r: (
+                list(KIND_DIRS).index(r.kind),
+                r.meta.get("order", module_order.get(r.meta.get("module", ""), 99)),
+                r.id,
+            ),
+        )
+        scenario_ids = {
+            mid: tuple(r.id for r in raws if r.kind == "scenario" and r.meta["module"] == mid)
+            for mid in module_order
+        }
+        self._order: tuple[tuple[str, str], ...] = tuple((r.kind, r.id) for r in raws)
+        self._objects: dict[tuple[str, str], m.Activity] = {}
+        for r in raws:
+            for lang in LANGUAGES:
+                self._objects[(lang, r.id)] = _build(r, lang, scenario_ids.get(r.id, ()))
+        self._kinds = {r.id: r.kind for r in raws}
+
+    # ---- generic
+    def get(self, activity_id: str, lang: str | None = "en") -> m.Activity:
+        """Any activity (or the support text) by id; ``KeyError`` if there is none."""
+        try:
+            return self._objects[(normalise_lang(lang), activity_id)]
+        except KeyError:
+            raise KeyError(f"no course content with id {activity_id!r}") from None
+
+    def __contains__(self, activity_id: object) -> bool:
+        return activity_id in self._kinds
+
+    def kind_of(self, activity_id: str) -> str:
+        return self._kinds[activity_id]
+
+    def _of_kind(self, kind: str, lang: str | None) -> list[Any]:
+        lang = normalise_lang(lang)
+        return [self._objects[(lang, aid)] for k, aid in self._order if k == kind]
+
+    def _one(self, kind: str, activity_id: str, lang: str | None) -> Any:
+        obj = self.get(activity_id, lang)
+        if obj.kind != kind:
+            raise KeyError(f"{activity_id!r} is a {obj.kind}, not a {kind}")
+        return obj
+
+    def activities(self, lang: str | None = "en") -> list[m.ActivityRef]:
+        """Every deep-linkable activity in course order (modules, scenarios, journal, plan, TtT, ...)."""
+        lang = normalise_lang(lang)
+        refs = []
+        for kind, aid in self._order:
+            if kind not in ACTIVITY_KINDS:
+                continue
+            obj = self._objects[(lang, aid)]
+            summary = getattr(obj, "summary", None) or _summary_from(getattr(obj, "intro", ""))
+            refs.append(m.ActivityRef(aid, kind, obj.title, summary))
+        return refs
+
+    # ---- per kind
+    def modules(self, lang: str | None = "en") -> list[m.Module]:
+        return self._of_kind("module", lang)
+
+    def module(self, module_id: str, lang: str | None = "en") -> m.Module:
+        return self._one("module", module_id, lang)
+
+    def scenarios(self, module: str | None = None, lang: str | None = "en") -> list[m.Scenario]:
+        return [sc for sc in self._of_kind("scenario", lang) if module is None or sc.module == module]
+
+    def scenario(self, scenario_id: str, lang: str | None = "en") -> m.Scenario:
+        return self._one("scenario", scenario_id, lang)
+
+    def journal(self, lang: str | None = "en") -> m.Journal:
+        return self._one("journal", s.JOURNAL_ID, lang)
+
+    def action_plan(self, lang: str | None = "en") -> m.ActionPlan:
+        return self._one("action_plan", s.ACTION_PLAN_ID, lang)
+
+    def ttt_units(self, lang: str | None = "en") -> list[m.TttUnit]:
+        return self._of_kind("ttt_unit", lang)
+
+    def ttt_unit(self, unit_id: str, lang: str | None = "en") -> m.TttUnit:
+        return self._one("ttt_unit", unit_id, lang)
+
+    def workshop_agenda(self, lang: str | None = "en") -> m.WorkshopAgenda:
+        return self._one("workshop_agenda", s.WORKSHOP_AGENDA_ID, lang)
+
+    def self_assessments(self, lang: str | None = "en") -> list[m.SelfAssessment]:
+        return self._of_kind("self_assessment", lang)
+
+    def self_assessment(self, assessment_id: str, lang: str | None = "en") -> m.SelfAssessment:
+        return self._one("self_assessment", assessment_id, lang)
+
+    def support(self, lang: str | None = "en") -> m.Support:
+        return self._one("support", s.SUPPORT_ID, lang)
+
+
+_cache: dict[tuple[Path, bool], Catalog] = {}
+_cache_lock = threading.Lock()
+
+
+def load(root: Path | str | None = None, *, strict: bool = False) -> Catalog:
+    """The catalog for ``root`` (default: the packaged activities), parsed once per process.
+
+    Raises :class:`ContentError` on fatal problems (schema errors in meta.yaml/en.yaml, duplicate ids);
+    with ``strict=True`` also on missing translations and incomplete content, as ``validate`` does.
+    """
+    key = (Path(root).resolve() if root is not None else DEFAULT_ROOT, strict)
+    with _cache_lock:
+        cached = _cache.get(key)
+        if cached is not None:
+            return cached
+        result = scan(key[0])
+        bad = [i for i in result.issues if (i.severity == "error" if strict else i.fatal)]
+        if bad:
+            raise ContentError(bad)
+        catalog = Catalog(result)
+        _cache[key] = catalog
+        return catalog
+
+
+def clear_cache() -> None:
+    """Forget loaded catalogs (tests, or a long-running process after content changed)."""
+    with _cache_lock:
+        _cache.clear()

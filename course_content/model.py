@@ -1,0 +1,212 @@
+"""Frozen, already-localised views of the content, as handed to the LTI tool and the XBlocks.
+
+Every text field holds the requested language, or English where that language lacks the field. ``lang``
+on each object says which language was *requested*; ``fallback_fields`` lists the dotted field paths that
+came from English, so a page can mark them (``lang="en"``) for screen readers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+
+def _frozen_map(data: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
+    return MappingProxyType(dict(data or {}))
+
+
+@dataclass(frozen=True)
+class ActivityRef:
+    """One deep-linkable activity, enough for pickers, deep-linking menus and cartridges."""
+
+    id: str
+    kind: str
+    title: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class TextSection:
+    """A titled Markdown block: module sections and TtT steps."""
+
+    id: str
+    title: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Prompt:
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class _Localised:
+    id: str
+    kind: str
+    version: int
+    lang: str
+    title: str
+    fallback_fields: tuple[str, ...] = field(default=(), kw_only=True)
+
+    @property
+    def is_complete_translation(self) -> bool:
+        return not self.fallback_fields
+
+
+@dataclass(frozen=True)
+class Module(_Localised):
+    order: int
+    estimated_minutes: int
+    summary: str
+    aims: tuple[str, ...]
+    sections: tuple[TextSection, ...]
+    reflection_prompts: tuple[Prompt, ...]
+    for_mentors: str
+    for_mentees: str
+    scenario_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Role:
+    id: str
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class GuidingQuestion:
+    id: str
+    category: str  # realism | relational | underlying
+    text: str
+
+
+@dataclass(frozen=True)
+class Scenario(_Localised):
+    module: str
+    summary: str
+    situation: str
+    context: str
+    roles: tuple[Role, ...]
+    guiding_questions: tuple[GuidingQuestion, ...]
+    themes: tuple[str, ...]
+    facilitator_notes: str
+    no_right_answer: str
+
+
+@dataclass(frozen=True)
+class CycleStage:
+    id: str
+    title: str
+    prompt: str
+
+
+@dataclass(frozen=True)
+class Journal(_Localised):
+    intro: str
+    completion_entries: int
+    cycle: tuple[CycleStage, ...]
+    module_prompts: Mapping[str, tuple[Prompt, ...]]  # module id -> prompts
+    free_entry_label: str
+
+    def prompts_for(self, module_id: str) -> tuple[Prompt, ...]:
+        return self.module_prompts.get(module_id, ())
+
+
+@dataclass(frozen=True)
+class Horizon:
+    days: int
+    title: str
+    hint: str
+
+
+@dataclass(frozen=True)
+class PlanField:
+    id: str
+    label: str
+    hint: str
+
+
+@dataclass(frozen=True)
+class ActionPlan(_Localised):
+    intro: str
+    horizons: tuple[Horizon, ...]
+    fields: tuple[PlanField, ...]
+    example: str
+
+
+@dataclass(frozen=True)
+class TttUnit(_Localised):
+    order: int
+    summary: str
+    aims: tuple[str, ...]
+    steps: tuple[TextSection, ...]
+    checklist: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class MinutesRange:
+    min_minutes: int
+    max_minutes: int
+
+
+@dataclass(frozen=True)
+class IntRange:
+    min: int
+    max: int
+
+
+@dataclass(frozen=True)
+class WorkshopStep:
+    id: str
+    title: str
+    purpose: str
+    facilitator_tips: str
+    minutes: Mapping[str, int]  # format id ("online", "in_person") -> default minutes
+
+
+@dataclass(frozen=True)
+class WorkshopAgenda(_Localised):
+    intro: str
+    formats: Mapping[str, MinutesRange]
+    participants: IntRange
+    breakout_size: IntRange
+    steps: tuple[WorkshopStep, ...]
+
+    def total_minutes(self, fmt: str) -> int:
+        return sum(step.minutes[fmt] for step in self.steps)
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    type: str  # levels | multi | single | text
+    label: str
+    hint: str
+    over: str | None
+    options: tuple[Option, ...]  # the domains for ``over: domains``; empty for text questions
+
+
+@dataclass(frozen=True)
+class SelfAssessment(_Localised):
+    role: str
+    intro: str
+    scale: tuple[Option, ...]  # id = the level as a string ("1".."4")
+    domains: tuple[Option, ...]
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class Support(_Localised):
+    body: str
+
+
+Activity = Module | Scenario | Journal | ActionPlan | TttUnit | WorkshopAgenda | SelfAssessment | Support

@@ -1,0 +1,467 @@
+"""marshmallow 4 schemas for every content kind in FORMAT.md.
+
+Two families per kind: a *meta* schema (language-independent structure, ids, numbers) and a *language*
+schema built from an already validated meta, because the keys a language file must carry (section ids,
+prompt ids, role ids, ...) are declared in meta.yaml. Schemas only check one file; cross-file rules live
+in :mod:`course_content.loader`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_HTML_TAG_RE = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>")
+
+#: The four module ids fixed by FORMAT.md (learner progress is stored against them).
+MODULE_IDS: tuple[str, ...] = (
+    "safe-start",
+    "professional-identity",
+    "communication-culture",
+    "networks-and-systems",
+)
+TTT_UNIT_IDS: tuple[str, ...] = (
+    "preparing-a-programme",
+    "running-the-workshop",
+    "facilitation-style",
+    "language-and-safety",
+    "referral-and-boundaries",
+    "follow-up-and-feedback-loop",
+)
+SELF_ASSESSMENT_IDS: dict[str, str] = {"mentee-capacity": "mentee", "mentor-capacity": "mentor"}
+JOURNAL_ID = "reflection-journal"
+ACTION_PLAN_ID = "action-plan-30-60-90"
+WORKSHOP_AGENDA_ID = "workshop-agenda"
+SUPPORT_ID = "support-and-referral"
+GUIDING_CATEGORIES = ("realism", "relational", "underlying")
+QUESTION_TYPES = ("levels", "multi", "single", "text")
+WORKSHOP_FORMATS = ("online", "in_person")
+WORKSHOP_STEP_COUNT = 7
+
+MISSING_DECLARED = "Missing: declared in meta.yaml."
+UNKNOWN_ID = "Unknown id: not declared in meta.yaml."
+
+
+# --------------------------------------------------------------------------- fields and validators
+def _is_slug(value: str) -> None:
+    if not SLUG_RE.match(value):
+        raise ValidationError(f"{value!r} is not a slug (lowercase a-z, 0-9 and single hyphens).")
+
+
+def _no_html(value: str) -> None:
+    if not value.strip():
+        raise ValidationError("Must not be empty.")
+    if _HTML_TAG_RE.search(value):
+        raise ValidationError("HTML is not allowed here; use plain Markdown.")
+
+
+def _unique(value: list[Any]) -> None:
+    seen: set[Any] = set()
+    dupes = [v for v in value if v in seen or seen.add(v)]  # type: ignore[func-returns-value]
+    if dupes:
+        raise ValidationError(f"Duplicate ids: {', '.join(map(str, dupes))}.")
+
+
+def Slug(**kwargs: Any) -> fields.String:  # noqa: N802 - reads like a field class
+    return fields.String(validate=_is_slug, **kwargs)
+
+
+def Text(**kwargs: Any) -> fields.String:  # noqa: N802
+    """Localised text (plain string or Markdown): required, non-blank, no HTML."""
+    kwargs.setdefault("required", True)
+    return fields.String(validate=_no_html, **kwargs)
+
+
+def SlugList(min_: int = 1, max_: int | None = None, **kwargs: Any) -> fields.List:  # noqa: N802
+    kwargs.setdefault("required", True)
+    return fields.List(Slug(), validate=[validate.Length(min=min_, max=max_), _unique], **kwargs)
+
+
+def TextList(min_: int = 1, max_: int | None = None) -> fields.List:  # noqa: N802
+    return fields.List(Text(), required=True, validate=validate.Length(min=min_, max=max_))
+
+
+def Version() -> fields.Integer:  # noqa: N802
+    return fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+
+
+def Kind(kind: str) -> fields.String:  # noqa: N802
+    return fields.String(required=True, validate=validate.Equal(kind, error=f"Must be {kind!r}."))
+
+
+def FixedId(value: str) -> fields.String:  # noqa: N802
+    return fields.String(required=True, validate=validate.Equal(value, error=f"Must be {value!r}."))
+
+
+class IdMap(fields.Field):
+    """A mapping whose keys must be exactly the ids declared in meta.yaml.
+
+    Missing and unknown keys are both reported, each under its own key, so error paths read like
+    ``sections.arriving-takes-time``. ``value`` is a field, or a callable giving the field for a key
+    (used for journal prompts, which differ per module). Keys are compared as strings, so a YAML
+    author writing ``30:`` instead of ``"30":`` is not punished.
+    """
+
+    def __init__(
+        self, keys: Iterable[str], value: fields.Field | Callable[[str], fields.Field], **kwargs: Any
+    ):
+        kwargs.setdefault("required", True)
+        super().__init__(**kwargs)
+        self.keys = [str(k) for k in keys]
+        self.value = value
+
+    def _field_for(self, key: str) -> fields.Field:
+        return (
+            self.value(key)
+            if callable(self.value) and not isinstance(self.value, fields.Field)
+            else self.value
+        )
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dict[str, Any]:
+        if not isinstance(value, Mapping):
+            raise ValidationError("Must be a mapping of id: value.")
+        given = {str(k): v for k, v in value.items()}
+        errors: dict[str, Any] = {}
+        result: dict[str, Any] = {}
+        for key in self.keys:
+            if key not in given:
+                errors[key] = [MISSING_DECLARED]
+                continue
+            try:
+                result[key] = self._field_for(key).deserialize(given[key])
+            except ValidationError as exc:
+                errors[key] = exc.messages
+        for key in given:
+            if key not in self.keys:
+                errors[key] = [UNKNOWN_ID]
+        if errors:
+            raise ValidationError(errors)
+        return result
+
+
+class Strict(Schema):
+    """Unknown keys are errors everywhere: a typo must never be silently ignored."""
+
+    class Meta:
+        unknown = RAISE
+
+
+def _nested(**spec: fields.Field) -> fields.Nested:
+    return fields.Nested(Strict.from_dict(dict(spec))(), required=True)
+
+
+class IntRange(Strict):
+    min = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    max = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+
+    @validates_schema
+    def _ordered(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data["min"] > data["max"]:
+            raise ValidationError("min must not exceed max.", "max")
+
+
+class MinutesRange(Strict):
+    min_minutes = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    max_minutes = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+
+    @validates_schema
+    def _ordered(self, data: dict[str, Any], **kwargs: Any) -> None:
+        if data["min_minutes"] > data["max_minutes"]:
+            raise ValidationError("min_minutes must not exceed max_minutes.", "max_minutes")
+
+
+# --------------------------------------------------------------------------- meta schemas
+class ModuleMeta(Strict):
+    id = Slug(required=True)
+    kind = Kind("module")
+    order = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    version = Version()
+    estimated_minutes = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=600))
+    sections = SlugList(3, 6)
+    reflection_prompts = SlugList(2)
+
+
+class GuidingQuestionMeta(Strict):
+    id = Slug(required=True)
+    category = fields.String(required=True, validate=validate.OneOf(GUIDING_CATEGORIES))
+
+
+class ScenarioMeta(Strict):
+    id = Slug(required=True)
+    kind = Kind("scenario")
+    module = Slug(required=True)
+    version = Version()
+    roles = SlugList(2, 4)
+    guiding_questions = fields.List(
+        fields.Nested(GuidingQuestionMeta), required=True, validate=validate.Length(min=3, max=5)
+    )
+    themes = SlugList(1)
+
+    @validates_schema
+    def _unique_questions(self, data: dict[str, Any], **kwargs: Any) -> None:
+        try:
+            _unique([q["id"] for q in data.get("guiding_questions", [])])
+        except ValidationError as exc:
+            raise ValidationError(exc.messages, "guiding_questions") from None
+
+
+class JournalMeta(Strict):
+    id = FixedId(JOURNAL_ID)
+    kind = Kind("journal")
+    version = Version()
+    completion_entries = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=50))
+    cycle = SlugList(1)
+    module_prompts = fields.Dict(keys=Slug(), values=SlugList(2, 3), required=True)
+
+
+# Built from a dict because a declared attribute called ``fields`` would clash with ``Schema.fields``.
+ActionPlanMeta: type[Schema] = Strict.from_dict(
+    {
+        "id": FixedId(ACTION_PLAN_ID),
+        "kind": Kind("action_plan"),
+        "version": Version(),
+        "horizons": fields.List(
+            fields.Integer(strict=True, validate=validate.Range(min=1, max=365)),
+            required=True,
+            validate=[validate.Length(min=1), _unique],
+        ),
+        "fields": SlugList(1),
+    },
+    name="ActionPlanMeta",
+)
+
+
+class TttUnitMeta(Strict):
+    id = Slug(required=True)
+    kind = Kind("ttt_unit")
+    order = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    version = Version()
+    steps = SlugList(2, 6)
+
+
+class WorkshopStepMeta(Strict):
+    id = Slug(required=True)
+    online = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    in_person = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+
+
+class WorkshopFormats(Strict):
+    online = fields.Nested(MinutesRange, required=True)
+    in_person = fields.Nested(MinutesRange, required=True)
+
+
+class WorkshopAgendaMeta(Strict):
+    id = FixedId(WORKSHOP_AGENDA_ID)
+    kind = Kind("workshop_agenda")
+    version = Version()
+    formats = fields.Nested(WorkshopFormats, required=True)
+    participants = fields.Nested(IntRange, required=True)
+    breakout_size = fields.Nested(IntRange, required=True)
+    steps = fields.List(
+        fields.Nested(WorkshopStepMeta),
+        required=True,
+        validate=validate.Length(
+            equal=WORKSHOP_STEP_COUNT, error=f"Must have exactly {WORKSHOP_STEP_COUNT} steps."
+        ),
+    )
+
+    @validates_schema
+    def _minutes_fit_formats(self, data: dict[str, Any], **kwargs: Any) -> None:
+        steps, formats = data.get("steps"), data.get("formats")
+        if not steps or not formats:
+            return
+        _unique_or_raise([s["id"] for s in steps], "steps")
+        for fmt in WORKSHOP_FORMATS:
+            total = sum(s[fmt] for s in steps)
+            bounds = formats[fmt]
+            if not bounds["min_minutes"] <= total <= bounds["max_minutes"]:
+                raise ValidationError(
+                    f"Default {fmt} minutes sum to {total}, outside formats.{fmt} "
+                    f"[{bounds['min_minutes']}, {bounds['max_minutes']}].",
+                    "steps",
+                )
+
+
+class QuestionMeta(Strict):
+    id = Slug(required=True)
+    type = fields.String(required=True, validate=validate.OneOf(QUESTION_TYPES))
+    over = fields.String(validate=validate.Equal("domains", error="Only 'domains' is supported."))
+    options = SlugList(1, required=False)
+
+    @validates_schema
+    def _shape(self, data: dict[str, Any], **kwargs: Any) -> None:
+        kind, over, options = data.get("type"), data.get("over"), data.get("options")
+        if kind == "levels" and (over is None or options is not None):
+            raise ValidationError("A 'levels' question needs 'over: domains' and no options.", "type")
+        if kind in ("multi", "single") and (over is None) == (options is None):
+            raise ValidationError(f"A {kind!r} question needs exactly one of 'over' or 'options'.", "type")
+        if kind == "text" and (over is not None or options is not None):
+            raise ValidationError("A 'text' question takes neither 'over' nor 'options'.", "type")
+
+
+class SelfAssessmentMeta(Strict):
+    id = Slug(required=True)
+    kind = Kind("self_assessment")
+    role = fields.String(required=True, validate=validate.OneOf(("mentee", "mentor")))
+    version = Version()
+    scale = fields.List(
+        fields.Integer(strict=True), required=True, validate=[validate.Length(min=2, max=7), _unique]
+    )
+    domains = SlugList(1)
+    questions = fields.List(fields.Nested(QuestionMeta), required=True, validate=validate.Length(min=1))
+
+    @validates_schema
+    def _unique_questions(self, data: dict[str, Any], **kwargs: Any) -> None:
+        _unique_or_raise([q["id"] for q in data.get("questions", [])], "questions")
+
+
+class SupportMeta(Strict):
+    id = FixedId(SUPPORT_ID)
+    kind = Kind("support")
+    version = Version()
+
+
+def _unique_or_raise(values: list[Any], field: str) -> None:
+    try:
+        _unique(values)
+    except ValidationError as exc:
+        raise ValidationError(exc.messages, field) from None
+
+
+META_SCHEMAS: dict[str, type[Schema]] = {
+    "module": ModuleMeta,
+    "scenario": ScenarioMeta,
+    "journal": JournalMeta,
+    "action_plan": ActionPlanMeta,
+    "ttt_unit": TttUnitMeta,
+    "workshop_agenda": WorkshopAgendaMeta,
+    "self_assessment": SelfAssessmentMeta,
+    "support": SupportMeta,
+}
+
+
+# --------------------------------------------------------------------------- language schemas
+def _lang(spec: dict[str, fields.Field]) -> Schema:
+    return Strict.from_dict(spec)()
+
+
+def module_lang_schema(meta: Mapping[str, Any]) -> Schema:
+    return _lang(
+        {
+            "title": Text(),
+            "summary": Text(),
+            "aims": TextList(3, 5),
+            "sections": IdMap(meta["sections"], _nested(title=Text(), body=Text())),
+            "reflection_prompts": IdMap(meta["reflection_prompts"], Text()),
+            "for_mentors": Text(),
+            "for_mentees": Text(),
+        }
+    )
+
+
+def scenario_lang_schema(meta: Mapping[str, Any]) -> Schema:
+    return _lang(
+        {
+            "title": Text(),
+            "summary": Text(),
+            "situation": Text(),
+            "roles": IdMap(meta["roles"], _nested(name=Text(), description=Text())),
+            "context": Text(),
+            "guiding_questions": IdMap([q["id"] for q in meta["guiding_questions"]], Text()),
+            "facilitator_notes": Text(),
+            "no_right_answer": Text(),
+        }
+    )
+
+
+def journal_lang_schema(meta: Mapping[str, Any]) -> Schema:
+    prompts: Mapping[str, list[str]] = meta["module_prompts"]
+    return _lang(
+        {
+            "title": Text(),
+            "intro": Text(),
+            "cycle": IdMap(meta["cycle"], _nested(title=Text(), prompt=Text())),
+            "module_prompts": IdMap(list(prompts), lambda module: IdMap(prompts[module], Text())),
+            "free_entry_label": Text(),
+        }
+    )
+
+
+def action_plan_lang_schema(meta: Mapping[str, Any]) -> Schema:
+    return _lang(
+        {
+            "title": Text(),
+            "intro": Text(),
+            "horizons": IdMap([str(h) for h in meta["horizons"]], _nested(title=Text(), hint=Text())),
+            "fields": IdMap(meta["fields"], _nested(label=Text(), hint=Text())),
+            "example": Text(),
+        }
+    )
+
+
+def ttt_unit_lang_schema(meta: Mapping[str, Any]) -> Schema:
+    return _lang(
+        {
+            "title": Text(),
+            "summary": Text(),
+            "aims": TextList(1, 6),
+            "steps": IdMap(meta["steps"], _nested(title=Text(), body=Text())),
+            "checklist": TextList(3, 8),
+        }
+    )
+
+
+def workshop_agenda_lang_schema(meta: Mapping[str, Any]) -> Schema:
+    return _lang(
+        {
+            "title": Text(),
+            "intro": Text(),
+            "steps": IdMap(
+                [s["id"] for s in meta["steps"]],
+                _nested(title=Text(), purpose=Text(), facilitator_tips=Text()),
+            ),
+        }
+    )
+
+
+def self_assessment_option_ids(meta: Mapping[str, Any]) -> list[str]:
+    """Every option id used by a question, in first-use order (domains have their own map)."""
+    ids: list[str] = []
+    for q in meta["questions"]:
+        for opt in q.get("options") or []:
+            if opt not in ids:
+                ids.append(opt)
+    return ids
+
+
+def self_assessment_lang_schema(meta: Mapping[str, Any]) -> Schema:
+    return _lang(
+        {
+            "title": Text(),
+            "intro": Text(),
+            "scale": IdMap([str(v) for v in meta["scale"]], Text()),
+            "domains": IdMap(meta["domains"], Text()),
+            "options": IdMap(self_assessment_option_ids(meta), Text()),
+            "questions": IdMap([q["id"] for q in meta["questions"]], _nested(label=Text(), hint=Text())),
+        }
+    )
+
+
+def support_lang_schema(meta: Mapping[str, Any]) -> Schema:
+    return _lang({"title": Text(), "body": Text()})
+
+
+LANG_SCHEMAS: dict[str, Callable[[Mapping[str, Any]], Schema]] = {
+    "module": module_lang_schema,
+    "scenario": scenario_lang_schema,
+    "journal": journal_lang_schema,
+    "action_plan": action_plan_lang_schema,
+    "ttt_unit": ttt_unit_lang_schema,
+    "workshop_agenda": workshop_agenda_lang_schema,
+    "self_assessment": self_assessment_lang_schema,
+    "support": support_lang_schema,
+}
