@@ -1,0 +1,123 @@
+"""Command line: ``python -m course_content validate|build ...`` (see README.md)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from .loader import LANGUAGES, MISSING_TRANSLATION, ContentError, Issue, Scan, load, scan
+
+#: Above this many missing translations in one file, print one summary line instead of one per field.
+COLLAPSE_AFTER = 6
+
+
+def _format_issues(issues: list[Issue]) -> list[str]:
+    """One line per problem, ``path: field: message``; long runs of missing translations per file folded."""
+    lines: list[str] = []
+    by_file: dict[Path, list[Issue]] = defaultdict(list)
+    for issue in issues:
+        by_file[issue.file].append(issue)
+    for file in sorted(by_file, key=lambda p: str(p)):
+        group = by_file[file]
+        missing = [i for i in group if i.message == MISSING_TRANSLATION]
+        others = [i for i in group if i.message != MISSING_TRANSLATION]
+        lines.extend(str(i) for i in others)
+        if len(missing) > COLLAPSE_AFTER:
+            shown = ", ".join(i.field for i in missing[:COLLAPSE_AFTER])
+            lines.append(
+                f"{group[0].display_path()}: {len(missing)} fields: {MISSING_TRANSLATION} "
+                f"({shown}, ... +{len(missing) - COLLAPSE_AFTER} more)"
+            )
+        else:
+            lines.extend(str(i) for i in missing)
+    return lines
+
+
+def report(result: Scan, out: TextIO, *, verbose: bool = False) -> int:
+    """Print a readable validation report; return the exit code (1 if any error)."""
+    errors = [i for i in result.issues if i.severity == "error"]
+    warnings = [i for i in result.issues if i.severity == "warning"]
+    print(f"Course content: {result.root}", file=out)
+    print(f"Activities read: {len(result.activities)}   content version: {result.version}", file=out)
+    for title, category in (
+        ("Schema errors", "schema"),
+        ("Incomplete content", "completeness"),
+        ("Translations", "translation"),
+    ):
+        group = [i for i in errors if i.category == category]
+        if group:
+            print(f"\n{title} ({len(group)}):", file=out)
+            for line in group if verbose else _format_issues(group):
+                print(f"  ERROR {line}", file=out)
+    if warnings:
+        print(f"\nWarnings ({len(warnings)}, not failing):", file=out)
+        for line in _format_issues(warnings):
+            print(f"  warning {line}", file=out)
+    print("\nTranslation coverage:", file=out)
+    for lang in LANGUAGES:
+        done, total = result.coverage.get(lang, (0, 0))
+        pct = (100 * done // total) if total else 0
+        print(f"  {lang}: {pct}% ({done}/{total} fields)", file=out)
+    if errors:
+        files = len({i.file for i in errors})
+        print(f"\nFAILED: {len(errors)} error(s) in {files} file(s).", file=out)
+        return 1
+    print("\nOK: all content is valid and complete.", file=out)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m course_content", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    val = sub.add_parser("validate", help="check every file, cross-references and translation coverage")
+    val.add_argument("--root", type=Path, default=None, help="activities folder (default: the packaged one)")
+    val.add_argument("-v", "--verbose", action="store_true", help="list every missing field separately")
+
+    build = sub.add_parser("build", help="build an importable package")
+    build.add_argument(
+        "target", choices=("olx", "cc"), help="olx: Open edX course .tar.gz; cc: Common Cartridge"
+    )
+    build.add_argument("out", type=Path, help="output file (or an existing directory)")
+    build.add_argument("--root", type=Path, default=None)
+    build.add_argument("--lang", default="en", choices=LANGUAGES)
+    build.add_argument(
+        "--tool-url", default=None, help="cc: tool base URL (default: $TOOL_BASE_URL or :5000)"
+    )
+    build.add_argument("--org", default="NatAlli", help="olx: course organisation")
+    build.add_argument("--course", default="MENTORING", help="olx: course number")
+    build.add_argument("--run", default="2026", help="olx: course run")
+
+    args = parser.parse_args(argv)
+    if args.command == "validate":
+        return report(scan(args.root), sys.stdout, verbose=args.verbose)
+
+    try:
+        catalog = load(args.root)
+    except ContentError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    if args.target == "olx":
+        from .build_olx import build_olx
+
+        path = build_olx(catalog, args.out, lang=args.lang, org=args.org, number=args.course, run=args.run)
+    else:
+        from .build_cc import build_cc
+
+        path = build_cc(catalog, args.out, tool_url=args.tool_url, lang=args.lang)
+    incomplete = [i for i in catalog.issues if i.severity == "error"]
+    if incomplete:
+        print(
+            f"note: {len(incomplete)} validation error(s); run `python -m course_content validate`",
+            file=sys.stderr,
+        )
+    print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
