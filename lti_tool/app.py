@@ -16,6 +16,7 @@ from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.jwks_cache import JwksCache
 from lti_tool.lti.state import DatabaseStateStore, RedisStateStore
 from lti_tool.metrics import Metrics
+from lti_tool.observability import init_observability
 
 log = logging.getLogger("lti_tool")
 MIGRATIONS = str(Path(__file__).parent / "migrations")
@@ -35,6 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS)
     init_i18n(app)
+    init_observability(app)
 
     redis_client = None
     if app.config.get("REDIS_URL"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, render_template
+from flask import Blueprint, g, render_template
 
 from lti_tool.lti.session import launch_required
 
@@ -12,11 +12,6 @@ bp = Blueprint("pages", __name__)
 @bp.get("/")
 def index():
     return render_template("index.html")
-
-
-@bp.get("/healthz")
-def healthz():
-    return jsonify({"status": "ok"})
 
 
 @bp.get("/s/<lt>/")
