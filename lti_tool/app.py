@@ -17,6 +17,7 @@ from lti_tool.lti.jwks_cache import JwksCache
 from lti_tool.lti.state import DatabaseStateStore, RedisStateStore
 from lti_tool.metrics import Metrics
 from lti_tool.observability import init_observability
+from lti_tool.security import init_security
 
 log = logging.getLogger("lti_tool")
 MIGRATIONS = str(Path(__file__).parent / "migrations")
@@ -63,6 +64,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from lti_tool.cli import register_cli
 
     register_cli(app)
+    init_security(app)
     _register_error_handlers(app)
     _register_request_hooks(app)
     return app
@@ -110,6 +112,4 @@ def _register_request_hooks(app: Flask) -> None:
     def observe(response):
         if request.path == "/lti/launch":
             app.extensions["natalli"]["metrics"].launch_seconds.observe(time.perf_counter() - g.started)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
         return response
