@@ -1,0 +1,89 @@
+"""The demo course and its people: two instructors and 23 learners with stable `sub` ids and locales.
+
+The names mirror the NatAlli consortium (Ukraine, the Netherlands, Germany, Ireland); several carry
+apostrophes and non-ASCII letters on purpose, so the tool's escaping and Unicode handling get exercised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+LIS = "http://purl.imsglobal.org/vocab/lis/v2/"
+ROLE_INSTRUCTOR = LIS + "membership#Instructor"
+ROLE_LEARNER = LIS + "membership#Learner"
+INSTITUTION_FACULTY = LIS + "institution/person#Faculty"
+INSTITUTION_STUDENT = LIS + "institution/person#Student"
+
+COURSE = {
+    "id": "demo-course-101",
+    "label": "NATALLI-101",
+    "title": "Mentoring in transition (demo)",
+    "type": ["http://purl.imsglobal.org/vocab/lis/v2/course#CourseOffering"],
+}
+
+
+@dataclass(frozen=True)
+class Person:
+    sub: str
+    given_name: str
+    family_name: str
+    locale: str
+    instructor: bool = False
+
+    @property
+    def name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def email(self) -> str:
+        local = f"{self.given_name}.{self.family_name}".lower().replace(" ", "").replace("'", "")
+        local = local.encode("ascii", "ignore").decode("ascii")
+        domain = "staff.demo.example" if self.instructor else "learners.demo.example"
+        return f"{local}@{domain}"
+
+    @property
+    def roles(self) -> list[str]:
+        if self.instructor:
+            return [ROLE_INSTRUCTOR, INSTITUTION_FACULTY]
+        return [ROLE_LEARNER, INSTITUTION_STUDENT]
+
+    @property
+    def role_label(self) -> str:
+        return "Instructor" if self.instructor else "Learner"
+
+
+PEOPLE: tuple[Person, ...] = (
+    Person("u-1001", "Aoife", "Brennan", "en", instructor=True),
+    Person("u-1002", "Maarten", "de Vries", "nl", instructor=True),
+    Person("u-1003", "Olena", "Kovalenko", "uk"),
+    Person("u-1004", "Iryna", "Shevchenko", "uk"),
+    Person("u-1005", "Oksana", "Bondarenko", "uk"),
+    Person("u-1006", "Nataliia", "Tkachenko", "uk"),
+    Person("u-1007", "Kateryna", "Melnyk", "uk"),
+    Person("u-1008", "Yuliia", "Kravchenko", "nl"),
+    Person("u-1009", "Svitlana", "Boyko", "de"),
+    Person("u-1010", "Halyna", "Moroz", "uk"),
+    Person("u-1011", "Tetiana", "Lysenko", "en"),
+    Person("u-1012", "Mariia", "Savchenko", "uk"),
+    Person("u-1013", "Anastasiia", "Rudenko", "de"),
+    Person("u-1014", "Viktoriia", "Polishchuk", "nl"),
+    Person("u-1015", "Sanne", "Jansen", "nl"),
+    Person("u-1016", "Femke", "Bakker", "nl"),
+    Person("u-1017", "Lotte", "van den Berg", "nl"),
+    Person("u-1018", "Annika", "Schneider", "de"),
+    Person("u-1019", "Katharina", "Weiß", "de"),
+    Person("u-1020", "Lena", "Fischer", "de"),
+    Person("u-1021", "Jonas", "Becker", "de"),
+    Person("u-1022", "Siobhán", "Ní Bhriain", "en"),
+    Person("u-1023", "Ciara", "O'Sullivan", "en"),
+    Person("u-1024", "Niamh", "Murphy", "en"),
+    Person("u-1025", "Daan", "Smit", "nl"),
+)
+
+BY_SUB: dict[str, Person] = {p.sub: p for p in PEOPLE}
+INSTRUCTORS: tuple[Person, ...] = tuple(p for p in PEOPLE if p.instructor)
+LEARNERS: tuple[Person, ...] = tuple(p for p in PEOPLE if not p.instructor)
+
+
+def person(sub: str) -> Person | None:
+    return BY_SUB.get(sub)

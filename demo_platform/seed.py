@@ -1,0 +1,101 @@
+"""First-run content of the demo course: three resource links, two of them graded (with line items)."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from demo_platform.roster import COURSE
+from demo_platform.store import Store
+
+SEED_LINKS: list[dict[str, Any]] = [
+    {
+        "id": "rl-safe-start",
+        "title": "Module 1: A safe start",
+        "text": "Self-paced module: arriving, stabilising, and setting the first small steps together.",
+        "custom": {"activity": "safe-start"},
+        "line_item": {"label": "A safe start", "scoreMaximum": 100, "resourceId": "safe-start", "tag": "module"},
+    },
+    {
+        "id": "rl-quiet-video-call",
+        "title": "Scenario breakout: The quiet video call",
+        "text": "Small-group discussion of a real-life mentoring scenario. Participation is graded, never 'the right answer'.",
+        "custom": {"activity": "the-quiet-video-call"},
+        "line_item": {
+            "label": "Scenario: The quiet video call",
+            "scoreMaximum": 10,
+            "resourceId": "the-quiet-video-call",
+            "tag": "participation",
+        },
+    },
+    {
+        "id": "rl-journal",
+        "title": "Reflection journal",
+        "text": "Private by default: you decide what to share with your mentor.",
+        "custom": {"activity": "reflection-journal"},
+        "line_item": None,
+    },
+]
+
+
+def new_line_item(store: Store, state: dict[str, Any], context_id: str, client_id: str, data: dict[str, Any]) -> dict[str, Any]:
+    """Store a line item (fields already validated) and return it."""
+    item_id = str(store.next_id(state, "line_item"))
+    item = {"id": item_id, "context_id": context_id, "client_id": client_id, "created": time.time()}
+    for name in ("label", "scoreMaximum", "resourceLinkId", "resourceId", "tag", "startDateTime", "endDateTime",
+                 "gradesReleased"):
+        if data.get(name) is not None:
+            item[name] = data[name]
+    state["line_items"][item_id] = item
+    return item
+
+
+def new_resource_link(
+    store: Store,
+    state: dict[str, Any],
+    *,
+    client_id: str,
+    title: str,
+    text: str = "",
+    custom: dict[str, str] | None = None,
+    target_link_uri: str | None = None,
+    link_id: str | None = None,
+    line_item: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Store a resource link in the demo course, with its line item when it is graded."""
+    if link_id is None:
+        link_id = f"rl-{store.next_id(state, 'resource_link')}"
+    link = {
+        "id": link_id,
+        "context_id": COURSE["id"],
+        "client_id": client_id,
+        "title": title,
+        "text": text,
+        "custom": dict(custom or {}),
+        "target_link_uri": target_link_uri,
+        "line_item_id": None,
+        "created": time.time(),
+    }
+    state["resource_links"][link_id] = link
+    if line_item:
+        item = new_line_item(store, state, COURSE["id"], client_id, {**line_item, "resourceLinkId": link_id})
+        link["line_item_id"] = item["id"]
+    return link
+
+
+def seed_course(store: Store, config: Any) -> None:
+    with store.transaction() as state:
+        if state.get("seeded"):
+            return
+        for spec in SEED_LINKS:
+            new_resource_link(
+                store,
+                state,
+                client_id=config["CLIENT_ID"],
+                title=spec["title"],
+                text=spec["text"],
+                custom=spec["custom"],
+                link_id=spec["id"],
+                line_item=spec["line_item"],
+            )
+        state["seeded"] = True
