@@ -1,0 +1,293 @@
+"""Launch load benchmark: complete LTI launches against the tool under gunicorn (2 workers).
+
+    python bench/launch_load.py [--seconds 10] [--db postgres|sqlite|both] [--soak 10000]
+
+A complete launch = OIDC login (POST /lti/login → 302) + a signed id_token POST (/lti/launch → 303) + the
+first page (following redirects to a 200). The platform side (this driver) parses its RSA key once and
+serves its JWKS from a thread. Prints, per database and concurrency (1, 4, 25): launches/s, p50/p95/p99
+latency, errors, and **server CPU ms per complete launch** (user+sys of the gunicorn workers from /proc,
+divided by successful launches). Also: rows written per launch (PostgreSQL statistics), memory per worker
+after a soak of N launches, and time to first page for a cold worker.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import jwt
+import requests
+from cryptography.hazmat.primitives.asymmetric import rsa
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+LTI = "https://purl.imsglobal.org/spec/lti/claim/"
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+PG_BENCH = "postgresql+psycopg://postgres@127.0.0.1:5432/natalli_bench"
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Platform:
+    """The platform side: one key parsed once, JWKS over HTTP, id_tokens signed per launch."""
+
+    def __init__(self) -> None:
+        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.issuer = "https://bench-lms.example.edu"
+        self.client_id = "bench-client"
+        self.deployment_id = "bench-deployment"
+        jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key()))
+        jwk.update({"kid": "bench-1", "alg": "RS256", "use": "sig"})
+        self.jwks = json.dumps({"keys": [jwk]})
+        server = make_server("127.0.0.1", self.port, self._wsgi, threaded=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+
+    def _wsgi(self, environ, start_response):
+        if Request(environ).path == "/jwks":
+            return Response(self.jwks, mimetype="application/json")(environ, start_response)
+        return Response("", status=404)(environ, start_response)
+
+    def registration(self) -> dict:
+        return {
+            "issuer": self.issuer, "client_id": self.client_id, "auth_login_url": self.base + "/auth",
+            "auth_token_url": self.base + "/token", "key_set_url": self.base + "/jwks",
+            "deployment_ids": [self.deployment_id], "name": "bench",
+        }
+
+    def id_token(self, nonce: str, tool: str, n: int) -> str:
+        now = int(time.time())
+        claims = {
+            "iss": self.issuer, "aud": self.client_id, "azp": self.client_id, "sub": f"learner-{n % 5000}",
+            "exp": now + 300, "iat": now, "nonce": nonce,
+            LTI + "deployment_id": self.deployment_id, LTI + "message_type": "LtiResourceLinkRequest",
+            LTI + "version": "1.3.0", LTI + "target_link_uri": tool + "/lti/launch",
+            LTI + "resource_link": {"id": f"link-{n % 20}", "title": "Starting safely"},
+            LTI + "roles": ["http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"],
+            LTI + "context": {"id": "bench-course", "title": "Bench course"},
+            LTI + "launch_presentation": {"locale": "en"},
+            LTI + "custom": {"activity": "safe-start"},
+        }
+        return jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": "bench-1"})
+
+
+def complete_launch(session: requests.Session, platform: Platform, tool: str, n: int) -> None:
+    resp = session.post(
+        tool + "/lti/login",
+        data={"iss": platform.issuer, "login_hint": f"u{n}", "target_link_uri": tool + "/lti/launch",
+              "client_id": platform.client_id},
+        allow_redirects=False,
+    )
+    if resp.status_code != 302:
+        raise RuntimeError(f"login {resp.status_code}")
+    query = parse_qs(urlparse(resp.headers["Location"]).query)
+    resp = session.post(
+        tool + "/lti/launch",
+        data={"id_token": platform.id_token(query["nonce"][0], tool, n), "state": query["state"][0]},
+        allow_redirects=False,
+    )
+    if resp.status_code != 303:
+        raise RuntimeError(f"launch {resp.status_code}: {resp.text[:200]}")
+    page = session.get(tool + resp.headers["Location"])
+    if page.status_code != 200:
+        raise RuntimeError(f"first page {page.status_code}")
+
+
+class Tool:
+    """The tool under gunicorn with 2 workers; CPU and memory read from /proc."""
+
+    def __init__(self, database_url: str, workers: int = 2) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.env = dict(os.environ, DATABASE_URL=database_url, TOOL_BASE_URL=self.base, SECRET_KEY="bench",
+                        LOG_FORMAT="text", LOG_LEVEL="WARNING")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{self.port}",
+             "--access-logfile", "/dev/null", "--log-level", "warning", "lti_tool:create_app()"],
+            cwd=ROOT, env=self.env,
+        )
+        self.started = time.perf_counter()
+        self.wait_ready()
+
+    def wait_ready(self) -> None:
+        for _ in range(300):
+            try:
+                if requests.get(self.base + "/healthz", timeout=1).status_code == 200:
+                    return
+            except requests.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError("tool did not start")
+
+    def workers(self) -> list[int]:
+        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
+        return [int(c) for c in children]
+
+    def cpu_seconds(self) -> float:
+        total = 0
+        for pid in [self.proc.pid, *self.workers()]:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime + stime
+        return total / CLK_TCK
+
+    def rss_mb(self) -> list[float]:
+        out = []
+        for pid in self.workers():
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    out.append(int(line.split()[1]) / 1024)
+        return out
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=15)
+
+
+def prepare_database(url: str, platform: Platform) -> None:
+    env = dict(os.environ, DATABASE_URL=url, TOOL_BASE_URL="http://127.0.0.1")
+    subprocess.run([sys.executable, "-m", "flask", "--app", "lti_tool", "db", "upgrade", "heads"],
+                   cwd=ROOT, env=env, check=True, capture_output=True)
+    reg = Path(tempfile.mkstemp(suffix=".json")[1])
+    reg.write_text(json.dumps(platform.registration()))
+    subprocess.run([sys.executable, "-m", "flask", "--app", "lti_tool", "platforms", "import", str(reg)],
+                   cwd=ROOT, env=env, check=True, capture_output=True)
+
+
+def run_level(tool: Tool, platform: Platform, concurrency: int, seconds: float) -> dict:
+    latencies: list[float] = []
+    errors: list[str] = []
+    counter = [0]
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def worker() -> None:
+        session = requests.Session()
+        while time.perf_counter() < deadline:
+            with lock:
+                counter[0] += 1
+                n = counter[0]
+            start = time.perf_counter()
+            try:
+                complete_launch(session, platform, tool.base, n)
+                with lock:
+                    latencies.append(time.perf_counter() - start)
+            except Exception as exc:  # counted, reported
+                with lock:
+                    errors.append(str(exc))
+
+    cpu_before = tool.cpu_seconds()
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    cpu = tool.cpu_seconds() - cpu_before
+    lat = sorted(latencies)
+
+    def pct(p: float) -> float:
+        return lat[min(len(lat) - 1, int(p * len(lat)))] * 1000 if lat else float("nan")
+
+    return {
+        "concurrency": concurrency, "launches": len(lat), "per_s": len(lat) / elapsed, "p50": pct(0.50),
+        "p95": pct(0.95), "p99": pct(0.99), "errors": len(errors), "cpu_ms": cpu * 1000 / max(1, len(lat)),
+        "first_error": errors[0] if errors else "",
+    }
+
+
+def rows_written_per_launch(tool: Tool, platform: Platform, n: int = 200) -> float:
+    import psycopg
+
+    def writes() -> int:
+        with psycopg.connect(PG_BENCH.replace("+psycopg", ""), autocommit=True) as conn:
+            conn.execute("SELECT pg_stat_force_next_flush()") if conn.info.server_version >= 150000 else None
+            row = conn.execute(
+                "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables"
+            ).fetchone()
+            return int(row[0])
+
+    before = writes()
+    session = requests.Session()
+    for i in range(n):
+        complete_launch(session, platform, tool.base, 900000 + i)
+    time.sleep(1.0)  # statistics are flushed asynchronously
+    return (writes() - before) / n
+
+
+def cold_first_page(database_url: str, platform: Platform) -> float:
+    """From starting gunicorn (1 worker) to the first complete launch's page."""
+    start = time.perf_counter()
+    tool = Tool(database_url, workers=1)
+    try:
+        complete_launch(requests.Session(), platform, tool.base, 1)
+        return (time.perf_counter() - start) * 1000
+    finally:
+        tool.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--db", choices=["postgres", "sqlite", "both"], default="both")
+    parser.add_argument("--soak", type=int, default=10000, help="launches for the memory soak (0 to skip)")
+    args = parser.parse_args()
+    platform = Platform()
+    targets = []
+    if args.db in ("postgres", "both"):
+        subprocess.run(["psql", PG_ADMIN, "-qc", "DROP DATABASE IF EXISTS natalli_bench"], check=True)
+        subprocess.run(["psql", PG_ADMIN, "-qc", "CREATE DATABASE natalli_bench"], check=True)
+        targets.append(("PostgreSQL", PG_BENCH))
+    if args.db in ("sqlite", "both"):
+        path = Path(tempfile.mkdtemp()) / "bench.db"
+        targets.append(("SQLite", f"sqlite:///{path}"))
+
+    print(f"# launch_load — {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, gunicorn 2 sync workers")
+    for name, url in targets:
+        prepare_database(url, platform)
+        tool = Tool(url)
+        try:
+            complete_launch(requests.Session(), platform, tool.base, 0)  # warm both workers' caches
+            print(f"\n## {name}")
+            print("concurrency  launches/s   p50 ms   p95 ms   p99 ms  errors  server CPU ms/launch")
+            for concurrency in (1, 4, 25):
+                r = run_level(tool, platform, concurrency, args.seconds)
+                print(f"{r['concurrency']:>11}  {r['per_s']:>10.1f}  {r['p50']:>7.1f}  {r['p95']:>7.1f}  "
+                      f"{r['p99']:>7.1f}  {r['errors']:>6}  {r['cpu_ms']:>20.2f}")
+                if r["first_error"]:
+                    print(f"   first error: {r['first_error']}")
+            if name == "PostgreSQL":
+                print(f"rows written per complete launch: {rows_written_per_launch(tool, platform):.1f}")
+            if args.soak and name == "PostgreSQL":
+                rss_before = tool.rss_mb()
+                session = requests.Session()
+                for i in range(args.soak):
+                    complete_launch(session, platform, tool.base, 100000 + i)
+                print(f"worker RSS MB before soak: {', '.join(f'{m:.1f}' for m in rss_before)}; "
+                      f"after {args.soak} launches: {', '.join(f'{m:.1f}' for m in tool.rss_mb())}")
+        finally:
+            tool.stop()
+        print(f"cold worker, start to first page: {cold_first_page(url, platform):.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
