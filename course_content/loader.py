@@ -91,9 +91,10 @@ class Issue:
 
     def display_path(self) -> str:
         try:
-            return os.path.relpath(self.file)
+            rel = os.path.relpath(self.file)
         except ValueError:  # different drive (Windows)
             return str(self.file)
+        return str(self.file) if rel.startswith("..") else rel
 
     def __str__(self) -> str:
         where = f"{self.display_path()}: {self.field}" if self.field else self.display_path()
@@ -243,10 +244,12 @@ def scan(root: Path | str | None = None) -> Scan:
         issues.append(Issue(root, "", "content folder does not exist", "completeness"))
         return Scan(root, [], issues, {lang: (0, 0) for lang in LANGUAGES}, "0" * 16)
 
+    _stray_entries(root, issues)
     for kind, pattern in KIND_DIRS.items():
         folders = sorted(p for p in root.glob(pattern) if p.is_dir()) if "*" in pattern else [root / pattern]
         for folder in folders:
             yaml_files.extend(folder.glob("*.yaml"))
+            _stray_files(folder, issues)
             raw = _scan_activity(kind, folder, pattern, issues, coverage)
             if raw is not None:
                 activities.append(raw)
@@ -259,6 +262,43 @@ def scan(root: Path | str | None = None) -> Scan:
         coverage={lang: (c[0], c[1]) for lang, c in coverage.items()},
         version=_content_hash(root, yaml_files),
     )
+
+
+_ACTIVITY_FILES = {"meta.yaml", *(f"{lang}.yaml" for lang in LANGUAGES)}
+
+
+def _visible(path: Path) -> bool:
+    return not path.name.startswith(".") and path.name != "__pycache__"
+
+
+def _stray_entries(root: Path, issues: list[Issue]) -> None:
+    """Content in a place the loader never reads is content nobody sees: say so."""
+    top = {pattern.split("/")[0] for pattern in KIND_DIRS.values()}
+    for entry in sorted(filter(_visible, root.iterdir())):
+        if entry.name not in top and entry.suffix.lower() != ".md":
+            issues.append(
+                Issue(entry, "", f"not read: expected only {', '.join(sorted(top))}", "completeness")
+            )
+    for pattern in KIND_DIRS.values():
+        parent = root / pattern.split("/")[0]
+        if "*" in pattern and parent.is_dir():
+            for entry in sorted(filter(_visible, parent.iterdir())):
+                if not entry.is_dir():
+                    issues.append(
+                        Issue(entry, "", "not read: each activity needs its own folder", "completeness")
+                    )
+
+
+def _stray_files(folder: Path, issues: list[Issue]) -> None:
+    if not folder.is_dir():
+        return
+    for entry in sorted(filter(_visible, folder.iterdir())):
+        if entry.name not in _ACTIVITY_FILES:
+            issues.append(
+                Issue(
+                    entry, "", "not read: a folder holds meta.yaml and en/nl/uk/de.yaml only", "completeness"
+                )
+            )
 
 
 def _scan_activity(

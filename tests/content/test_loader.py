@@ -233,3 +233,14 @@ def test_real_files_get_a_coverage_count_per_language(tree: ContentTree) -> None
     done, total = coverage["uk"]
     assert total == coverage["en"][1] and done == total - 1
     assert coverage["nl"] == coverage["en"]
+
+
+def test_files_the_loader_would_never_read_are_reported(tree: ContentTree) -> None:
+    tree.write("modules/safe-start/fr.yaml", {"title": "fr"})
+    tree.write("scenario/lost/meta.yaml", {"id": "lost"})  # typo in the kind folder
+    tree.write_text("ttt/.en.yaml.swp", "editor noise is ignored")
+    errors = _errors(tree)
+    assert any("modules/safe-start/fr.yaml: not read" in e for e in errors)
+    assert any("activities/scenario: not read" in e for e in errors)
+    assert not any(".swp" in e for e in errors)
+    load(tree.root)  # not fatal
