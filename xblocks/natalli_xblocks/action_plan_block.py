@@ -67,7 +67,7 @@ class NatalliActionPlanBlock(StudioEditableXBlockMixin, NatalliBlockMixin, XBloc
     def author_view(self, context: dict[str, Any] | None = None) -> Fragment:
         plan = content.action_plan(self.language)
         facts = [(_("Horizons"), ", ".join(h["title"] for h in plan["horizons"])),
-                 (_("Completion"), _("A goal saved for every horizon."))]
+                 (_("Completion"), self.ugettext("A goal saved for every horizon."))]
         return author_fragment(self, plan["title"], "", facts)
 
     @json_api

@@ -138,8 +138,8 @@ class NatalliJournalBlock(StudioEditableXBlockMixin, NatalliBlockMixin, XBlock):
         facts = [
             (_("Module prompts"), self.module_id or "—"),
             (_("Entries for completion"), str(self.completion_entries)),
-            (_("Privacy"), _("Entries are private; learners share single entries. Staff see shared entries "
-                             "only.")),
+            (_("Privacy"), self.ugettext("Entries are private; learners share single entries. Staff see shared "
+                                          "entries only.")),
         ]
         return author_fragment(self, journal["title"], "", facts)
 

@@ -101,7 +101,7 @@ class NatalliModuleBlock(StudioEditableXBlockMixin, GradedMixin, NatalliBlockMix
             (_("Module"), f"{module['title']} ({self.module_id})"),
             (_("Sections"), ", ".join(s["title"] for s in module["sections"])),
             (_("Reflection prompts"), str(len(module["prompts"]))),
-            (_("Completion"), _("Every section opened and a reflection saved.")),
+            (_("Completion"), self.ugettext("Every section opened and a reflection saved.")),
         ]
         return author_fragment(self, module["title"], module["summary"], facts)
 

@@ -163,7 +163,7 @@ class NatalliScenarioBlock(StudioEditableXBlockMixin, GradedMixin, NatalliBlockM
             (_("Module"), scenario["module"]),
             (_("Roles"), ", ".join(r["name"] for r in scenario["roles"])),
             (_("Group work"), self.ugettext(mode).format(teamset=self.teamset_id)),
-            (_("Completion"), _("Adding to the team note, or saving an individual reflection.")),
+            (_("Completion"), self.ugettext("Adding to the team note, or saving an individual reflection.")),
         ]
         return author_fragment(self, scenario["title"], scenario["summary"], facts)
 
