@@ -16,6 +16,7 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _HTML_TAG_RE = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>")
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 #: The four module ids fixed by FORMAT.md (learner progress is stored against them).
 MODULE_IDS: tuple[str, ...] = (
@@ -55,6 +56,12 @@ def _is_slug(value: str) -> None:
 def _no_html(value: str) -> None:
     if not value.strip():
         raise ValidationError("Must not be empty.")
+    bad = _CONTROL_RE.search(value)
+    if bad:
+        # XML 1.0 cannot carry these, so the OLX and cartridge builders could not write the text.
+        raise ValidationError(
+            f"Contains the invisible control character U+{ord(bad.group()):04X}; remove it."
+        )
     if _HTML_TAG_RE.search(value):
         raise ValidationError("HTML is not allowed here; use plain Markdown.")
 

@@ -10,9 +10,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
-from course_content import Catalog, load
+from course_content import Catalog, ContentError, load
 from course_content.__main__ import main
 from course_content.build_cc import BLTI_NS, CC_NS, LTICM_NS, build_cc_files
 from course_content.build_olx import build_olx_files
@@ -195,3 +197,19 @@ def test_cc_escapes_text(tree) -> None:
     link = _xml(files["lti/safe-start-case-1.xml"])
     assert link.findtext("blti:title", namespaces=NS) == TRICKY
     assert link.findtext("blti:description", namespaces=NS) == "a < b & c"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(title=st.text(min_size=1, max_size=60))
+def test_any_accepted_title_survives_both_builders(tree, title: str) -> None:
+    """Whatever text the schema accepts, both packages carry it unchanged; whatever it refuses is an error."""
+    tree.edit("scenarios/safe-start-case-1/en.yaml", lambda d: d.update(title=title))
+    try:
+        catalog = load(tree.root)
+    except ContentError as exc:
+        assert any(i.field == "title" for i in exc.issues)
+        return
+    link = _xml(build_cc_files(catalog, "http://127.0.0.1:5000")["lti/safe-start-case-1.xml"])
+    assert link.findtext("blti:title", namespaces=NS) == title
+    vertical = _xml(build_olx_files(catalog)["course/vertical/vert-scenario-safe-start-case-1.xml"])
+    assert vertical.get("display_name") == title
