@@ -34,6 +34,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if config:
         app.config.update(config)
 
+    from lti_tool import crypto
+
+    crypto.configure(app.config.get("ENCRYPTION_KEYS"), app.instance_path)
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS)
     init_i18n(app)
@@ -65,6 +68,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     register_cli(app)
     init_security(app)
+    from lti_tool.ratelimit import init_rate_limits
+
+    init_rate_limits(app)
     _register_error_handlers(app)
     _register_request_hooks(app)
     return app
