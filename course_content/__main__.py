@@ -90,7 +90,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     build.add_argument("--org", default="NatAlli", help="olx: course organisation")
     build.add_argument("--course", default="MENTORING", help="olx: course number")
-    build.add_argument("--run", default="2026", help="olx: course run")
+    build.add_argument(
+        "--run",
+        "--url-name",
+        dest="run",
+        default="course",
+        help="olx: the course url_name (Studio exports 'course')",
+    )
 
     args = parser.parse_args(argv)
     if args.command == "validate":

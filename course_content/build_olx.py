@@ -1,6 +1,8 @@
 """Build an Open edX course (OLX, .tar.gz) that Studio imports with *Tools → Import*.
 
-Layout (https://docs.openedx.org OLX reference): ``course/course.xml`` points at ``course/<run>.xml``;
+Layout as Studio exports it (docs.openedx.org, OLX guide): ``course.xml`` names the course's ``url_name``
+(``run`` here, "course" by default like a Studio export), which must match ``course/<run>.xml`` and
+``policies/<run>/policy.json``;
 one chapter per module (the module block, then its scenarios), a chapter for reflection and planning
 (journal, 30/60/90 plan) and a Train-the-Trainer chapter whose units are HTML rendered from Markdown,
 plus the workshop agenda. Our XBlocks are written inline with stable ``url_name`` s, so a re-import
@@ -241,7 +243,7 @@ class _Builder:
 
 
 def build_olx_files(
-    catalog: Catalog, lang: str = "en", org: str = "NatAlli", number: str = "MENTORING", run: str = "2026"
+    catalog: Catalog, lang: str = "en", org: str = "NatAlli", number: str = "MENTORING", run: str = "course"
 ) -> dict[str, bytes]:
     """The archive's files (path -> bytes); separate from writing so tests can inspect them."""
     return _Builder(catalog, lang).build(org, number, run)

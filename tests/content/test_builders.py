@@ -62,7 +62,7 @@ def _walk_olx(files: dict[str, bytes]) -> dict[str, list[etree._Element]]:
 
 def test_olx_course_contains_every_activity_and_resolves(tree) -> None:
     catalog = load(tree.root)
-    files = build_olx_files(catalog, run="2026")
+    files = build_olx_files(catalog)
     assert all(name.startswith("course/") for name in files)
     for name, data in files.items():
         if name.endswith(".xml"):
@@ -80,14 +80,14 @@ def test_olx_course_contains_every_activity_and_resolves(tree) -> None:
     url_names = [e.get("url_name") for tag in found for e in found[tag]]
     assert None not in url_names and len(set(url_names)) == len(url_names)
 
-    policy = json.loads(files["course/policies/2026/policy.json"])
-    assert policy["course/2026"]["advanced_modules"] == [
+    policy = json.loads(files["course/policies/course/policy.json"])
+    assert policy["course/course"]["advanced_modules"] == [
         "natalli_module",
         "natalli_scenario",
         "natalli_journal",
         "natalli_action_plan",
     ]
-    grading = json.loads(files["course/policies/2026/grading_policy.json"])
+    grading = json.loads(files["course/policies/course/grading_policy.json"])
     assert abs(sum(g["weight"] for g in grading["GRADER"]) - 1.0) < 1e-9
     graded_formats = {
         _xml(data).get("format") for name, data in files.items() if name.startswith("course/sequential/")
@@ -127,7 +127,7 @@ def test_olx_cli_writes_an_importable_targz(tree, tmp_path: Path) -> None:
         for m in members.values():
             assert not m.name.startswith("/") and ".." not in m.name.split("/")
         files = {n: tar.extractfile(m).read() for n, m in members.items() if m.isfile()}
-    assert _xml(files["course/course/2026.xml"]).get("language") == "uk"
+    assert _xml(files["course/course/course.xml"]).get("language") == "uk"
     assert (
         _xml(files["course/chapter/chapter-safe-start.xml"]).get("display_name")
         == "Модуль 1: uk title safe-start"
