@@ -235,6 +235,8 @@ def _word_count(text: str) -> int:
 def scan(root: Path | str | None = None) -> Scan:
     """Read and validate every file below ``root``; never raises on bad content."""
     root = Path(root).resolve() if root is not None else DEFAULT_ROOT
+    if not (root / "modules").is_dir() and (root / "activities").is_dir():
+        root = root / "activities"  # accept the package folder too (`--root course_content`)
     issues: list[Issue] = []
     activities: list[RawActivity] = []
     coverage = {lang: [0, 0] for lang in LANGUAGES}
