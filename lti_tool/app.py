@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, g, jsonify, render_template, request
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from lti_tool.config import load_config
 from lti_tool.extensions import db, migrate
@@ -54,7 +55,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         "metrics": Metrics(),
     }
 
-    from lti_tool import models  # noqa: F401 - register tables with the metadata
+    from lti_tool import (
+        activities,  # activity tables and blueprints
+        models,  # noqa: F401 - register tables with the metadata
+        services,  # LTI Advantage services: tables, blueprints, CLI
+    )
     from lti_tool.grades import models as grade_models  # noqa: F401
     from lti_tool.lti.launch import bp as launch_bp
     from lti_tool.lti.registration import bp as registration_bp
@@ -63,10 +68,20 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(launch_bp)
     app.register_blueprint(registration_bp)
     app.register_blueprint(pages_bp)
+    app.register_blueprint(services.deep_linking.bp)
+    app.register_blueprint(services.groups.bp)
+    app.register_blueprint(services.grades_admin.bp)
+    app.register_blueprint(activities.modules.bp)
+    app.register_blueprint(activities.breakouts.bp)
+    app.register_blueprint(activities.journal.bp)
+    app.register_blueprint(activities.action_plan.bp)
+    app.register_blueprint(activities.ttt.bp)
+    app.register_blueprint(activities.insight.bp)
 
     from lti_tool.cli import register_cli
 
     register_cli(app)
+    services.cli.register_cli(app)
     init_security(app)
     from lti_tool.ratelimit import init_rate_limits
 
@@ -86,6 +101,20 @@ def _register_error_handlers(app: Flask) -> None:
         if wants_json():
             return jsonify({"error": exc.code, "message": exc.message}), exc.status
         return render_template("error.html", code=exc.code, message=exc.message, status=exc.status), exc.status
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(exc: Exception):
+        db.session.rollback()
+        log.error("database unavailable: %s", exc.__class__.__name__)
+        message = (
+            "The tool cannot reach its database right now. Nothing was saved from this request and nothing "
+            "you saved before is lost. Please try again in a few minutes."
+        )
+        if wants_json():
+            return jsonify({"error": "unavailable", "message": message}), 503, {"Retry-After": "60"}
+        page = render_template("error.html", code="unavailable", message=message, status=503)
+        return page, 503, {"Retry-After": "60"}
 
     @app.errorhandler(413)
     def too_large(_exc: Exception):

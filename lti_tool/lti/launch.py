@@ -206,23 +206,33 @@ def launch():
 
 
 def _get_or_create(model: type, defaults: dict[str, Any], **keys: Any) -> Any:
-    """Upsert that survives two workers creating the same row at once (unique constraint + retry)."""
+    """Find a row by its natural key or add a new one (flushed with the launch's single commit)."""
     found = db.session.scalars(select(model).filter_by(**keys)).first()
     if found is not None:
         for name, value in defaults.items():
             if value is not None and getattr(found, name) != value:
                 setattr(found, name, value)
         return found
-    try:
-        with db.session.begin_nested():
-            obj = model(**keys, **{k: v for k, v in defaults.items() if v is not None})
-            db.session.add(obj)
-        return obj
-    except IntegrityError:
-        return db.session.scalars(select(model).filter_by(**keys)).one()
+    obj = model(**keys, **{k: v for k, v in defaults.items() if v is not None})
+    db.session.add(obj)
+    db.session.flush()
+    return obj
 
 
 def record_launch(platform: Platform, claims: dict[str, Any], message_type: str) -> LaunchSession:
+    """Store the launch in one transaction; when two workers create the same person or course at the same
+    moment, the loser's unique-constraint error rolls back everything and the retry finds the rows."""
+    for attempt in range(3):
+        try:
+            return _record_launch(platform, claims, message_type)
+        except IntegrityError:
+            db.session.rollback()
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _record_launch(platform: Platform, claims: dict[str, Any], message_type: str) -> LaunchSession:
     """Store only what later pages need: the person (issuer, sub), the course, the link, and the role."""
     now = utcnow()
     presentation = claims.get(LTI + "launch_presentation") or {}
