@@ -5,11 +5,12 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlencode, urlparse
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 
 from demo_platform.app import all_clients, ctx
-from demo_platform.roster import COURSE, INSTRUCTORS, LEARNERS, PEOPLE
+from demo_platform.roster import COURSE, INSTRUCTORS, LEARNERS, PEOPLE, person
 
 bp = Blueprint("pages", __name__)
 
@@ -113,3 +114,36 @@ def control():
 def http_error(exc):
     titles = {403: "Not allowed", 404: "Not found", 409: "Conflict"}
     return render_template("error.html", title=titles.get(exc.code, "Error"), message=exc.description), exc.code
+
+
+# --- framed launches with LTI client-side postMessage storage -------------------------------------
+
+
+STORAGE_FRAME = "post_message_forwarding"
+
+
+@bp.get("/play")
+def play():
+    """Show a resource link launch in an iframe (document_target iframe), with a storage frame the tool
+    can use instead of cookies (`lti_storage_target`)."""
+    user = person(request.args.get("user", ""))
+    link_id = request.args.get("link", "")
+    with ctx().store.read() as state:
+        link = dict(state["resource_links"].get(link_id) or {})
+    if user is None or not link:
+        abort(404, description="Unknown person or resource link.")
+    launch_url = url_for("launch.launch_start") + "?" + urlencode(
+        {"user": user.sub, "link": link_id, "lti_storage_target": STORAGE_FRAME}
+    )
+    return render_template("play.html", user=user, link=link, launch_url=launch_url, storage_frame=STORAGE_FRAME,
+                           origins=_tool_origins(), direct_url=url_for("launch.launch_start", user=user.sub, link=link_id))
+
+
+@bp.get("/post_message_forwarding")
+def storage_frame():
+    return render_template("storage_frame.html", origins=_tool_origins(), storage_frame=STORAGE_FRAME)
+
+
+def _tool_origins() -> list[str]:
+    """Origins allowed to use the storage frame: those of the registered tools' login URLs."""
+    return sorted({"{0.scheme}://{0.netloc}".format(urlparse(c["initiate_login_uri"])) for c in all_clients()})

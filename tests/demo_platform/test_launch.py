@@ -189,3 +189,15 @@ def test_pages_render_course_gradebook_and_status(pclient):
     assert "A safe start" in gradebook and "Siobhán Ní Bhriain" in gradebook
     assert pclient.get("/status").status_code == 200
     assert len(LEARNERS) == 23
+
+
+def test_play_page_frames_the_launch_with_a_storage_target(pclient):
+    page = pclient.get("/play?user=u-1003&link=rl-safe-start").get_data(as_text=True)
+    assert 'name="post_message_forwarding"' in page
+    assert "lti_storage_target=post_message_forwarding" in page
+    assert '"http://tool.test"' in page  # only the tool's origin may use the storage
+    frame = pclient.get("/post_message_forwarding").get_data(as_text=True)
+    assert "lti.put_data" in frame and "lti.get_data" in frame
+    assert pclient.get("/play?user=u-1003&link=nope").status_code == 404
+    start = pclient.get("/launch?user=u-1003&link=rl-safe-start&lti_storage_target=post_message_forwarding")
+    assert query(start.headers["Location"])["lti_storage_target"] == "post_message_forwarding"
