@@ -1,12 +1,20 @@
-"""Where a launch lands: route to the activity the link names, or to the picker for deep linking."""
+"""Where a launch lands: the activity the link names, the deep-linking picker, or the programme overview."""
 
 from __future__ import annotations
 
-from flask import Blueprint, g, render_template
+from flask import Blueprint, current_app, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
+from lti_tool.activities.common import KIND_VIEWS, catalog, check_csrf, lang
+from lti_tool.extensions import db
+from lti_tool.i18n import LANGUAGES
+from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.session import launch_required
 
 bp = Blueprint("pages", __name__)
+bp.before_request(check_csrf)
+
+DEEP_LINKING = "LtiDeepLinkingRequest"
 
 
 @bp.get("/")
@@ -14,7 +22,70 @@ def index():
     return render_template("index.html")
 
 
+@bp.get("/healthz")
+def healthz():
+    return jsonify({"status": "ok"})
+
+
 @bp.get("/s/<lt>/")
 @launch_required()
 def launch_home(lt: str):
-    return render_template("launch_home.html", launch=g.launch)
+    """Dispatch a launch: deep linking -> picker; a named activity -> its view; otherwise the overview."""
+    launch = g.launch
+    if launch.message_type == DEEP_LINKING:
+        if "deep_linking.picker" not in current_app.view_functions:
+            raise LaunchError(
+                "deep_linking_unavailable",
+                _("Choosing activities for your course is not available on this server yet. "
+                  "Please ask your administrator."),
+                503,
+            )
+        return redirect(url_for("deep_linking.picker", lt=lt), 303)
+    activity_id = launch.activity_id or ""
+    if not activity_id:
+        return redirect(url_for("pages.overview", lt=lt), 303)
+    try:
+        item = catalog().get(activity_id, lang())
+    except KeyError:
+        return render_template("launch_home.html", activities=_grouped(), unknown=activity_id), 404
+    views = KIND_VIEWS.get(item.kind)
+    if views is None:
+        return render_template("launch_home.html", activities=_grouped(), unavailable=item), 200
+    endpoint = views[1] if launch.is_instructor else views[0]
+    args = {views[2]: item.id} if views[2] else {}
+    return redirect(url_for(endpoint, lt=lt, **args), 303)
+
+
+def _grouped() -> list[tuple[str, list]]:
+    order = ["module", "scenario", "journal", "action_plan", "ttt_unit", "workshop_agenda"]
+    refs = catalog().activities(lang())
+    return [(kind, [r for r in refs if r.kind == kind]) for kind in order if any(r.kind == kind for r in refs)]
+
+
+@bp.get("/s/<lt>/programme")
+@launch_required()
+def overview(lt: str):
+    """Every activity of the programme, for launches that name none (and as the home of the nav bar)."""
+    return render_template("launch_home.html", activities=_grouped())
+
+
+@bp.get("/s/<lt>/support")
+@launch_required()
+def support(lt: str):
+    return render_template("activities/support.html")
+
+
+@bp.post("/s/<lt>/language")
+@launch_required()
+def set_language(lt: str):
+    """The learner's own language choice, remembered on their user record for every later launch."""
+    chosen = request.form.get("lang", "")
+    if chosen not in LANGUAGES:
+        raise LaunchError("bad_language", _("Please choose one of the languages in the list."), 400)
+    g.launch.user.preferred_language = chosen
+    db.session.commit()
+    target = request.form.get("next") or ""
+    # Only back into this launch's own pages (no open redirect).
+    if not target.startswith(f"/s/{lt}/") or "//" in target or "\\" in target:
+        target = url_for("pages.overview", lt=lt)
+    return redirect(target, 303)

@@ -1,0 +1,266 @@
+"""Scenario breakouts: the scenario and its guiding questions, the learner's group and its shared note
+(versioned: a stale save is refused with both texts shown), an individual reflection, and a facilitator view
+of all groups' notes with a timer for the breakout phase. Without groups, learners take part as individuals.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from flask import abort, g, jsonify, redirect, render_template, request, url_for
+from flask_babel import format_time
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from lti_tool.activities.common import (
+    SHORT_TEXT,
+    catalog,
+    clean_text,
+    context_pk,
+    lang,
+    make_blueprint,
+    record_outcome,
+    wants_json,
+)
+from lti_tool.activities.models import BreakoutParticipation, BreakoutTimer, GroupNote, Reflection
+from lti_tool.activities.state import content_or_404, get_state, reflections, save_reflection
+from lti_tool.domain.grading import scenario_outcome
+from lti_tool.domain.notes import NoteConflict, apply_edit
+from lti_tool.extensions import db
+from lti_tool.lti.errors import LaunchError
+from lti_tool.lti.session import launch_required
+from lti_tool.models import utcnow
+
+log = logging.getLogger(__name__)
+bp = make_blueprint("breakouts", __name__)
+REFLECTION = "individual"
+MAX_TIMER_MINUTES = 180
+
+
+def current_group() -> tuple[str, str] | None:
+    """(key, display name) of the launch's breakout group, or None for the "as individual" mode.
+
+    Groups come from the services part (NRPS roster grouping); while that is unavailable — or the course has
+    no groups — everybody takes part as an individual, which is a complete path on its own.
+    """
+    try:
+        from lti_tool.services.groups import group_for  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    try:
+        group = group_for(g.launch)
+    except Exception:  # a roster outage must not block the activity
+        log.exception("group lookup failed; continuing as individual")
+        return None
+    if group is None:
+        return None
+    if isinstance(group, tuple | list) and group:
+        key, name = str(group[0]), str(group[-1])
+    else:
+        key = str(getattr(group, "key", None) or getattr(group, "id", None) or group)
+        name = str(getattr(group, "name", None) or getattr(group, "title", None) or key)
+    return key[:255], name[:300]
+
+
+def _participation(scenario_id: str, group_key: str | None) -> BreakoutParticipation:
+    row = db.session.scalars(select(BreakoutParticipation).where(
+        BreakoutParticipation.user_id == g.launch.user_id,
+        BreakoutParticipation.context_pk == context_pk(),
+        BreakoutParticipation.scenario_id == scenario_id,
+    )).first()
+    if row is None:
+        row = BreakoutParticipation(user_id=g.launch.user_id, context_pk=context_pk(), scenario_id=scenario_id)
+        db.session.add(row)
+    if group_key and row.group_key != group_key:
+        row.group_key = group_key
+    return row
+
+
+def _note(scenario_id: str, group: tuple[str, str]) -> GroupNote:
+    """The group's note row, created empty on first use (a concurrent creation wins; we then reload it)."""
+    query = select(GroupNote).where(
+        GroupNote.context_pk == context_pk(), GroupNote.scenario_id == scenario_id, GroupNote.group_key == group[0]
+    )
+    note = db.session.scalars(query).first()
+    if note is None:
+        try:
+            with db.session.begin_nested():
+                note = GroupNote(context_pk=context_pk(), scenario_id=scenario_id, group_key=group[0],
+                                 group_name=group[1], text="", version=0)
+                db.session.add(note)
+        except IntegrityError:
+            note = db.session.scalars(query).one()
+    return note
+
+
+def _update_outcome(scenario_id: str, part: BreakoutParticipation) -> None:
+    reflection = reflections(scenario_id).get(REFLECTION)
+    outcome = scenario_outcome(
+        joined_group=bool(part.group_key), contributed_to_note=part.contributed,
+        reflection_submitted=bool(reflection and reflection.text.strip()),
+    )
+    state = get_state(scenario_id, "scenario")
+    state.completed = outcome.completed
+    record_outcome(scenario_id, outcome)
+
+
+def _timer(scenario_id: str) -> BreakoutTimer | None:
+    return db.session.scalars(select(BreakoutTimer).where(
+        BreakoutTimer.context_pk == context_pk(), BreakoutTimer.scenario_id == scenario_id)).first()
+
+
+def _running(timer: BreakoutTimer | None):
+    return timer.ends_at if timer and timer.ends_at and timer.ends_at > utcnow() else None
+
+
+@bp.get("/s/<lt>/scenario/<scenario_id>/")
+@launch_required()
+def scenario(lt: str, scenario_id: str):
+    item = content_or_404(scenario_id, "scenario")
+    group = current_group()
+    part = _participation(item.id, group[0] if group else None)
+    note = _note(item.id, group) if group else None
+    _update_outcome(item.id, part)
+    db.session.commit()
+    return _render(item, group, note)
+
+
+def _render(item, group, note, status: int = 200, **extra):
+    saved = reflections(item.id).get(REFLECTION)
+    module = catalog().module(item.module, lang())
+    return render_template(
+        "activities/breakout.html",
+        scenario=item,
+        module=module,
+        group=group,
+        note=note,
+        reflection=saved.text if saved else "",
+        ends_at=_running(_timer(item.id)),
+        saved=request.args.get("saved", ""),
+        **extra,
+    ), status
+
+
+@bp.post("/s/<lt>/scenario/<scenario_id>/note")
+@launch_required()
+def save_note(lt: str, scenario_id: str):
+    """Save the group note only if it still is the version the learner started from; otherwise 409 with
+    their text and the group's current text side by side — nothing is overwritten."""
+    item = content_or_404(scenario_id, "scenario")
+    group = current_group()
+    if group is None:
+        raise LaunchError("no_group", _("You are not in a breakout group for this course, so there is no group "
+                                        "note. You can write your own reflection instead."), 400)
+    text = clean_text(request.form.get("text"))
+    try:
+        base = int(request.form.get("version", ""))
+    except ValueError:
+        raise LaunchError("bad_version", _("This form is incomplete. Please reload the page."), 400) from None
+    note = _note(item.id, group)
+    result = apply_edit(note.text, note.version, base, text)
+    if not isinstance(result, NoteConflict) and result.changed:
+        # Compare-and-set in the database, so two simultaneous saves cannot both win.
+        done = db.session.execute(
+            update(GroupNote)
+            .where(GroupNote.id == note.id, GroupNote.version == base)
+            .values(text=text, version=base + 1, updated_by=g.launch.user_id, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if done != 1:
+            db.session.rollback()
+            note = _note(item.id, group)
+            db.session.refresh(note)
+            result = NoteConflict(base, note.version, note.text, text)
+    if isinstance(result, NoteConflict):
+        db.session.rollback()
+        if wants_json():
+            return jsonify({"error": "conflict", "message": _conflict_message(), "current_text": result.current_text,
+                            "current_version": result.current_version, "your_text": text}), 409
+        return _render(item, group, note, 409, conflict=result)
+    part = _participation(item.id, group[0])
+    if result.changed:
+        part.contributed = True
+    _update_outcome(item.id, part)
+    db.session.commit()
+    return redirect(url_for("breakouts.scenario", lt=lt, scenario_id=item.id, saved="note", _anchor="group-note"), 303)
+
+
+def _conflict_message() -> str:
+    return _("Someone in your group saved the note while you were writing. Nothing was overwritten: "
+             "combine both texts below and save again.")
+
+
+@bp.post("/s/<lt>/scenario/<scenario_id>/reflection")
+@launch_required()
+def save_individual(lt: str, scenario_id: str):
+    item = content_or_404(scenario_id, "scenario")
+    text = clean_text(request.form.get("text"))
+    group = current_group()
+    part = _participation(item.id, group[0] if group else None)
+    save_reflection(item.id, REFLECTION, text)
+    db.session.flush()
+    _update_outcome(item.id, part)
+    db.session.commit()
+    if wants_json():
+        now = utcnow()
+        return jsonify({"saved": True, "label": _("Saved at %(time)s", time=format_time(now, "short"))})
+    return redirect(url_for("breakouts.scenario", lt=lt, scenario_id=item.id, saved="reflection",
+                            _anchor="my-reflection"), 303)
+
+
+@bp.get("/s/<lt>/scenario/<scenario_id>/facilitator")
+@launch_required("instructor")
+def facilitator(lt: str, scenario_id: str):
+    item = content_or_404(scenario_id, "scenario")
+    notes = list(db.session.scalars(select(GroupNote).where(
+        GroupNote.context_pk == context_pk(), GroupNote.scenario_id == item.id).order_by(GroupNote.group_name)))
+    # Text is encrypted at rest, so emptiness is checked after decryption.
+    individual = sum(1 for text in db.session.scalars(select(Reflection.text).where(
+        Reflection.context_pk == context_pk(), Reflection.activity_id == item.id)) if text.strip())
+    participants = db.session.scalar(select(func.count()).select_from(BreakoutParticipation).where(
+        BreakoutParticipation.context_pk == context_pk(), BreakoutParticipation.scenario_id == item.id))
+    timer = _timer(item.id)
+    agenda = catalog().workshop_agenda(lang())
+    default_minutes = next((s.minutes.get("online", 30) for s in agenda.steps if s.id == "scenario-breakouts"), 30)
+    return render_template(
+        "activities/breakout_facilitator.html", scenario=item, notes=notes, individual=individual or 0,
+        participants=participants or 0, ends_at=_running(timer),
+        minutes=timer.minutes if timer else default_minutes,
+    )
+
+
+@bp.post("/s/<lt>/scenario/<scenario_id>/timer")
+@launch_required("instructor")
+def timer(lt: str, scenario_id: str):
+    item = content_or_404(scenario_id, "scenario")
+    row = _timer(item.id)
+    if row is None:
+        row = BreakoutTimer(context_pk=context_pk(), scenario_id=item.id)
+        db.session.add(row)
+    if request.form.get("action") == "stop":
+        row.ends_at = None
+    else:
+        raw = clean_text(request.form.get("minutes"), SHORT_TEXT).strip()
+        if not raw.isdigit() or not 1 <= int(raw) <= MAX_TIMER_MINUTES:
+            raise LaunchError("bad_minutes", _("Please give the breakout time in whole minutes, from 1 to %(max)d.",
+                                               max=MAX_TIMER_MINUTES), 400)
+        row.minutes = int(raw)
+        row.ends_at = utcnow() + timedelta(minutes=row.minutes)
+        row.started_by = g.launch.user_id
+    db.session.commit()
+    return redirect(url_for("breakouts.facilitator", lt=lt, scenario_id=item.id), 303)
+
+
+@bp.get("/s/<lt>/scenario/<scenario_id>/note.json")
+@launch_required()
+def note_json(lt: str, scenario_id: str):
+    """The group's current note (for a page that wants to check for a newer version)."""
+    item = content_or_404(scenario_id, "scenario")
+    group = current_group()
+    if group is None:
+        abort(404)
+    note = _note(item.id, group)
+    db.session.commit()
+    return jsonify({"version": note.version, "text": note.text})

@@ -1,0 +1,201 @@
+"""Shared plumbing for the activity blueprints: CSRF, content in the learner's language, safe Markdown,
+text limits, the support text, and writing a grade only when the outcome changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from functools import lru_cache
+from typing import Any
+
+import nh3
+from flask import Blueprint, current_app, g, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+from sqlalchemy import select
+
+from lti_tool.domain.grading import Outcome
+from lti_tool.extensions import db
+from lti_tool.lti.errors import LaunchError
+
+# Limits on what one field may hold: generous for reflection, bounded so a page stays usable.
+LONG_TEXT = 20_000
+SHORT_TEXT = 2_000
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "X-CSRF-Token"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# activity kind -> (learner endpoint, instructor endpoint, name of the id argument or None)
+KIND_VIEWS: dict[str, tuple[str, str, str | None]] = {
+    "module": ("modules.resume", "modules.resume", "module_id"),
+    "scenario": ("breakouts.scenario", "breakouts.facilitator", "scenario_id"),
+    "journal": ("journal.index", "journal.shared", None),
+    "action_plan": ("action_plan.index", "action_plan.index", None),
+    "ttt_unit": ("ttt.unit", "ttt.unit", "unit_id"),
+    "workshop_agenda": ("ttt.planner", "ttt.planner", None),
+}
+
+
+def csrf_token(lt: str) -> str:
+    """A per-launch token: an HMAC of the launch token, so it needs no cookie (LMS iframes often block them)
+    and a page from another site, which cannot read ours, cannot forge a form post."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, b"csrf:" + lt.encode(), hashlib.sha256).hexdigest()
+
+
+def check_csrf() -> None:
+    """before_request hook of every activity blueprint: unsafe methods must carry the launch's token."""
+    if request.method not in UNSAFE_METHODS:
+        return
+    lt = (request.view_args or {}).get("lt", "")
+    sent = request.headers.get(CSRF_HEADER) or request.form.get(CSRF_FIELD) or ""
+    if not lt or not hmac.compare_digest(sent, csrf_token(lt)):
+        raise LaunchError(
+            "csrf_failed",
+            _("This form has expired or did not come from this page. Please reload the page and try again."),
+            400,
+        )
+
+
+def make_blueprint(name: str, import_name: str) -> Blueprint:
+    bp = Blueprint(name, import_name)
+    bp.before_request(check_csrf)
+    return bp
+
+
+def lang() -> str:
+    return str(get_locale() or "en")
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    # Raw HTML is switched off: content and overrides are Markdown only.
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+
+
+def markdown(text: str | None) -> Markup:
+    """Content Markdown -> HTML, with raw HTML disabled and the result sanitised again with nh3."""
+    html = _markdown().render(text or "")
+    return Markup(nh3.clean(html, link_rel="noopener noreferrer"))
+
+
+def catalog() -> Any:
+    from course_content import load
+
+    return load()
+
+
+def support_text(language: str | None = None) -> tuple[str, str]:
+    """(title, Markdown body) of the referral text: an institution's override from configuration
+    (SUPPORT_TEXT_<LANG>, else SUPPORT_TEXT) wins over the programme's default text."""
+    language = language or lang()
+    default = catalog().support(language)
+    override = current_app.config.get(f"SUPPORT_TEXT_{language.upper()}") or current_app.config.get("SUPPORT_TEXT")
+    title = current_app.config.get(f"SUPPORT_TITLE_{language.upper()}") or default.title
+    return title, (override or default.body)
+
+
+def context_pk() -> int:
+    """The launch's course. Every activity belongs to a course; a launch without one cannot use them."""
+    pk = g.launch.context_pk
+    if pk is None:
+        raise LaunchError(
+            "no_context", _("This activity needs to be opened from inside a course."), 400
+        )
+    return pk
+
+
+def clean_text(value: str | None, limit: int = LONG_TEXT, *, field_label: str = "") -> str:
+    """Learner text as plain text: NULs removed, newlines normalised, refused (413) beyond `limit`."""
+    text = (value or "").replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
+    if len(text) > limit:
+        raise LaunchError(
+            "text_too_long",
+            _(
+                "Your text is %(length)d characters long; the limit here is %(limit)d. "
+                "Please shorten it — nothing has been saved yet, and your text is still on the page.",
+                length=len(text),
+                limit=limit,
+            ),
+            413,
+        )
+    return text
+
+
+def launch_activity_is(activity_id: str) -> bool:
+    return (g.launch.activity_id or "") == activity_id
+
+
+def record_outcome(activity_id: str, outcome: Outcome) -> bool:
+    """Queue a score for the launch's gradebook column when the work is on the activity the link names and
+    the outcome differs from the last one queued (keeps the outbox small). Caller commits."""
+    from lti_tool.grades.models import ScoreOutbox
+    from lti_tool.grades.outbox import SCORE_MAXIMUM, enqueue_score
+
+    launch = g.launch
+    if not launch_activity_is(activity_id) or launch.resource_link_pk is None:
+        return False
+    last = db.session.scalars(
+        select(ScoreOutbox)
+        .where(ScoreOutbox.user_id == launch.user_id, ScoreOutbox.resource_link_pk == launch.resource_link_pk)
+        .order_by(ScoreOutbox.timestamp.desc(), ScoreOutbox.id.desc())
+        .limit(1)
+    ).first()
+    given = outcome.score_given(SCORE_MAXIMUM)
+    if last is not None and (
+        last.activity_progress == str(outcome.activity_progress)
+        and last.grading_progress == str(outcome.grading_progress)
+        and last.score_given == given
+    ):
+        return False
+    return enqueue_score(launch, outcome) is not None
+
+
+def wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" or request.is_json
+
+
+def template_globals() -> dict[str, Any]:
+    """Names every activity template may use."""
+    launch = g.get("launch")
+    return {
+        "csrf_token": csrf_token(launch.token) if launch is not None else "",
+        "owner_key": owner_key(launch.user_id) if launch is not None else "anon",
+        "launch": launch,
+        "md": markdown,
+        "fb": fallback_lang,
+        "language_names": LANGUAGE_NAMES,
+        "support_info": support_text,
+        "activity_url": activity_url,
+    }
+
+
+LANGUAGE_NAMES = {"en": "English", "nl": "Nederlands", "uk": "Українська", "de": "Deutsch"}
+
+
+def owner_key(user_id: int) -> str:
+    """An opaque per-person key for the browser's local copy of unsaved text (a shared computer must not
+    show one person's draft to the next)."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, f"owner:{user_id}".encode(), hashlib.sha256).hexdigest()[:20]
+
+
+def fallback_lang(item: Any, path: str) -> Markup:
+    """` lang="en"` when this field of a content item fell back to English, so screen readers switch voice."""
+    fallbacks = getattr(item, "fallback_fields", ()) or ()
+    if lang() != "en" and any(path == f or path.startswith(f + ".") for f in fallbacks):
+        return Markup(' lang="en"')
+    return Markup("")
+
+
+def activity_url(ref: Any) -> str:
+    """Where an activity opens for the current launch's role ("#" for kinds this part does not serve)."""
+    views = KIND_VIEWS.get(ref.kind)
+    if views is None:
+        return "#"
+    endpoint = views[1] if g.launch.is_instructor else views[0]
+    args = {views[2]: ref.id} if views[2] else {}
+    return url_for(endpoint, lt=g.launch.token, **args)

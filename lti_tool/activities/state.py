@@ -1,0 +1,68 @@
+"""Reading and writing per-learner activity state, always scoped to the launch's user and course."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, g
+from sqlalchemy import select
+
+from lti_tool.activities.common import catalog, context_pk, lang
+from lti_tool.activities.models import ActivityState, Reflection
+from lti_tool.extensions import db
+from lti_tool.models import utcnow
+
+
+def content_or_404(activity_id: str, kind: str) -> Any:
+    """The localised content item, or 404 when the id is unknown or names another kind of activity."""
+    try:
+        item = catalog().get(activity_id, lang())
+    except KeyError:
+        abort(404)
+    if item.kind != kind:
+        abort(404)
+    return item
+
+
+def get_state(activity_id: str, kind: str, *, create: bool = True) -> ActivityState | None:
+    row = db.session.scalars(
+        select(ActivityState).where(
+            ActivityState.user_id == g.launch.user_id,
+            ActivityState.context_pk == context_pk(),
+            ActivityState.activity_id == activity_id,
+        )
+    ).first()
+    if row is None and create:
+        row = ActivityState(
+            user_id=g.launch.user_id, context_pk=context_pk(), activity_id=activity_id, kind=kind, state={}
+        )
+        db.session.add(row)
+    return row
+
+
+def update_state(row: ActivityState, **changes: Any) -> None:
+    row.state = {**(row.state or {}), **changes}
+    row.updated_at = utcnow()
+
+
+def reflections(activity_id: str) -> dict[str, Reflection]:
+    rows = db.session.scalars(
+        select(Reflection).where(
+            Reflection.user_id == g.launch.user_id,
+            Reflection.context_pk == context_pk(),
+            Reflection.activity_id == activity_id,
+        )
+    )
+    return {r.prompt_id: r for r in rows}
+
+
+def save_reflection(activity_id: str, prompt_id: str, text: str) -> Reflection:
+    row = reflections(activity_id).get(prompt_id)
+    if row is None:
+        row = Reflection(
+            user_id=g.launch.user_id, context_pk=context_pk(), activity_id=activity_id, prompt_id=prompt_id
+        )
+        db.session.add(row)
+    row.text = text
+    row.updated_at = utcnow()
+    return row
