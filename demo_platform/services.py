@@ -124,9 +124,8 @@ def _issue_token() -> dict[str, Any]:
         raise TokenError("invalid_client", f"client_assertion is not valid: {exc}.", 401) from exc
     if claims["sub"] != client["client_id"]:
         raise TokenError("invalid_client", "client_assertion sub must equal iss (the client_id).", 401)
-    requested = (form.get("scope") or "").split()
-    if not requested:
-        raise TokenError("invalid_scope", "Ask for at least one scope.")
+    # RFC 6749 §3.3: without a scope parameter the client gets its default (all scopes it was registered for).
+    requested = (form.get("scope") or "").split() or list(client["scopes"])
     granted = [s for s in requested if s in client["scopes"]]
     if not granted:
         raise TokenError("invalid_scope", "None of the requested scopes is available to this tool.")

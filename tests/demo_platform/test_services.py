@@ -79,13 +79,19 @@ def test_token_endpoint_rejects_a_replayed_assertion(pclient, tool_keys):
     ("grant_type", "password", "unsupported_grant_type"),
     ("client_assertion_type", "urn:other", "invalid_request"),
     ("client_assertion", "not-a-jwt", "invalid_client"),
-    ("scope", "", "invalid_scope"),
+    ("scope", "https://example.test/not-offered", "invalid_scope"),
 ])
 def test_token_endpoint_rejects_malformed_requests(pclient, tool_keys, field, value, error):
     data = {"grant_type": "client_credentials", "client_assertion_type": ASSERTION_TYPE,
             "client_assertion": tool_keys.assertion(), "scope": AGS + "score", field: value}
     resp = pclient.post("/token", data=data)
     assert resp.status_code in (400, 401) and resp.get_json()["error"] == error
+
+
+def test_token_without_scope_gets_the_clients_default_scopes(pclient, tool_keys):
+    resp = post_token(pclient, tool_keys.assertion(), scope="")
+    assert resp.status_code == 200
+    assert NRPS_SCOPE in resp.get_json()["scope"].split() and AGS + "score" in resp.get_json()["scope"].split()
 
 
 def test_token_endpoint_refetches_tool_keys_after_rotation(pclient, tool_keys):
