@@ -61,6 +61,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         services,  # LTI Advantage services: tables, blueprints, CLI
     )
     from lti_tool.grades import models as grade_models  # noqa: F401
+    from lti_tool.pairing import models as pairing_models  # noqa: F401
     from lti_tool.lti.launch import bp as launch_bp
     from lti_tool.lti.registration import bp as registration_bp
     from lti_tool.pages import bp as pages_bp
@@ -78,9 +79,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(activities.ttt.bp)
     app.register_blueprint(activities.insight.bp)
 
+    from lti_tool import privacy
     from lti_tool.cli import register_cli
 
     register_cli(app)
+    privacy.register_cli(app)
     services.cli.register_cli(app)
     init_security(app)
     from lti_tool.ratelimit import init_rate_limits
