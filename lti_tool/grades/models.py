@@ -22,6 +22,7 @@ class ScoreOutbox(db.Model):
     __table_args__ = (
         Index("ix_score_outbox_due", "status", "next_attempt_at"),
         Index("ix_score_outbox_user_link", "user_id", "resource_link_pk"),
+        Index("ix_score_outbox_claimed_by", "claimed_by"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -41,6 +42,13 @@ class ScoreOutbox(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     delivered_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # A delivery worker's lease on the row (lti_tool.services.delivery): who is sending it, until when.
+    # A crashed worker's lease simply runs out and another worker picks the row up.
+    claimed_by: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(nullable=True)
+    # The line item the score was sent to, and the platform's HTTP status of the last attempt.
+    lineitem_url: Mapped[str | None] = mapped_column(String(1000), nullable=True)
+    last_status: Mapped[int | None] = mapped_column(nullable=True)
 
     user: Mapped[User] = relationship()
     resource_link: Mapped[ResourceLink] = relationship()

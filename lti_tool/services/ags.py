@@ -1,0 +1,126 @@
+"""LTI Assignment and Grade Services 2.0 client: post scores, find or create line items.
+
+Used only by the delivery worker (`lti_tool.services.delivery`): request handlers never call the LMS.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from lti_tool.services.http import ServiceClient, ServiceError
+from lti_tool.services.tokens import PlatformLike
+
+SCOPE_LINEITEM = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
+SCOPE_LINEITEM_READONLY = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem.readonly"
+SCOPE_SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+SCOPE_RESULT_READONLY = "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly"
+KNOWN_SCOPES = {SCOPE_LINEITEM, SCOPE_LINEITEM_READONLY, SCOPE_SCORE, SCOPE_RESULT_READONLY}
+
+SCORE_TYPE = "application/vnd.ims.lis.v1.score+json"
+LINEITEM_TYPE = "application/vnd.ims.lis.v2.lineitem+json"
+LINEITEMS_TYPE = "application/vnd.ims.lis.v2.lineitemcontainer+json"
+TAG = "natalli"
+
+
+def service_scopes(offered: Sequence[str] | None) -> list[str]:
+    """The scopes to ask for: everything AGS the platform offered for the link (so one token serves every
+    call and every link of the platform), or score + lineitem when the launch listed none."""
+    wanted = [s for s in (offered or []) if s in KNOWN_SCOPES]
+    return sorted(set(wanted or [SCOPE_SCORE, SCOPE_LINEITEM]))
+
+
+def iso_ms(moment: datetime) -> str:
+    """ISO-8601 with milliseconds, UTC (`2026-11-24T19:30:00.123Z`): AGS compares timestamps, so keep the ms."""
+    return moment.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
+
+
+def scores_url(lineitem_url: str) -> str:
+    """`<lineitem>/scores`, keeping any query string the platform put on the line item URL."""
+    parts = urlsplit(lineitem_url)
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/scores"))
+
+
+def score_payload(
+    user_id: str,
+    score_given: float | None,
+    score_maximum: float,
+    activity_progress: str,
+    grading_progress: str,
+    timestamp: datetime,
+) -> dict[str, Any]:
+    payload: dict[str, Any] = {
+        "userId": user_id,
+        "activityProgress": activity_progress,
+        "gradingProgress": grading_progress,
+        "timestamp": iso_ms(timestamp),
+    }
+    # While grading is Pending, scoreGiven is omitted (AGS 2.0 3.4.2): the LMS must not show a partial grade.
+    if score_given is not None and grading_progress != "Pending":
+        payload["scoreGiven"] = score_given
+        payload["scoreMaximum"] = score_maximum
+    return payload
+
+
+class AgsClient(ServiceClient):
+    def post_score(self, lineitem_url: str, payload: dict[str, Any]) -> None:
+        self.request(
+            "POST", scores_url(lineitem_url), json=payload, headers={"Content-Type": SCORE_TYPE}
+        )
+
+    def find_lineitem(self, lineitems_url: str, resource_link_id: str, resource_id: str = "") -> str | None:
+        """The line item the platform already has for this link (created by deep linking or a past run)."""
+        resp = self.request(
+            "GET",
+            lineitems_url,
+            params={"resource_link_id": resource_link_id},
+            headers={"Accept": LINEITEMS_TYPE},
+        )
+        try:
+            items = resp.json()
+        except ValueError as exc:
+            raise ServiceError("The platform's line item list is not JSON.", resp.status_code) from exc
+        if not isinstance(items, list):
+            raise ServiceError("The platform's line item list is not a JSON array.", resp.status_code)
+        # Some platforms ignore the filter: match on resourceLinkId ourselves, then on our tag + resourceId.
+        for item in items:
+            if isinstance(item, dict) and item.get("resourceLinkId") == resource_link_id and item.get("id"):
+                return str(item["id"])
+        for item in items:
+            if (
+                isinstance(item, dict)
+                and resource_id
+                and item.get("resourceId") == resource_id
+                and item.get("tag") == TAG
+                and not item.get("resourceLinkId")
+                and item.get("id")
+            ):
+                return str(item["id"])
+        return None
+
+    def create_lineitem(
+        self, lineitems_url: str, *, label: str, resource_link_id: str, resource_id: str, score_maximum: float
+    ) -> str:
+        resp = self.request(
+            "POST",
+            lineitems_url,
+            json={
+                "scoreMaximum": score_maximum,
+                "label": label[:255] or resource_id or "NatAlli",
+                "resourceId": resource_id,
+                "resourceLinkId": resource_link_id,
+                "tag": TAG,
+            },
+            headers={"Content-Type": LINEITEM_TYPE, "Accept": LINEITEM_TYPE},
+        )
+        try:
+            created = resp.json()
+            return str(created["id"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ServiceError("The platform created a line item but did not say its id.", resp.status_code) from exc
+
+
+def client_for(platform: PlatformLike, offered_scopes: Sequence[str] | None) -> AgsClient:
+    return AgsClient(platform, service_scopes(offered_scopes))

@@ -1,0 +1,212 @@
+"""A small scriptable LMS for the services tests: OAuth2 token endpoint, AGS line items + scores, NRPS.
+
+Served over real HTTP (werkzeug, threaded) so the tool's HTTP client, timeouts and retries are exercised.
+It verifies the tool's client assertion with the tool's public keys and only accepts the tokens it issued.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+import jwt
+from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.wrappers import Request, Response
+
+from tests.support.platform import free_port
+
+SCORE_TYPE = "application/vnd.ims.lis.v1.score+json"
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args: Any, **kwargs: Any) -> None:  # keep test output readable
+        pass
+
+
+class FakeLms:
+    __test__ = False
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self._server = None
+        self.lock = threading.Lock()
+        self.public_keys: Callable[[], dict[str, Any]] = lambda: {"keys": []}
+        self.reset()
+
+    # -- control ------------------------------------------------------------------------------------------
+    def reset(self) -> None:
+        with self.lock:
+            self.token_requests: list[dict[str, Any]] = []
+            self.tokens: dict[str, set[str]] = {}
+            self.lineitems: dict[str, dict[str, Any]] = {}
+            self.scores: dict[str, list[dict[str, Any]]] = {}
+            self.score_attempts = 0
+            self.mode = "ok"  # ok | down | slow | reject | ratelimit
+            self.reject_message = "User not enrolled in this course"
+            self.slow_seconds = 2.0
+            self.token_lifetime = 3600
+            self.members: list[dict[str, Any]] = []
+            self.page_size = 10
+            self.roster_requests = 0
+            self.lineitem_gets = 0
+            self.lineitem_posts = 0
+            self.ignore_filter = False
+
+    def registration(self, issuer: str = "https://lms.example.org", client_id: str = "natalli-client") -> dict[str, Any]:
+        return {
+            "issuer": issuer,
+            "client_id": client_id,
+            "auth_login_url": self.base + "/auth",
+            "auth_token_url": self.base + "/token",
+            "key_set_url": self.base + "/jwks",
+            "deployment_ids": ["dep-1"],
+            "name": "Fake LMS",
+        }
+
+    def add_lineitem(self, label: str, resource_link_id: str | None = None, **extra: Any) -> str:
+        with self.lock:
+            item_id = f"{self.base}/ctx/lineitems/{len(self.lineitems) + 1}"
+            self.lineitems[item_id] = {"id": item_id, "label": label, "scoreMaximum": 100, **extra}
+            if resource_link_id:
+                self.lineitems[item_id]["resourceLinkId"] = resource_link_id
+            return item_id
+
+    def start(self) -> None:
+        self._server = make_server("127.0.0.1", self.port, self._wsgi, threaded=True, request_handler=_QuietHandler)
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+
+    def stop(self) -> None:
+        if self._server:
+            self._server.shutdown()
+
+    # -- HTTP ---------------------------------------------------------------------------------------------
+    def _wsgi(self, environ, start_response):
+        request = Request(environ)
+        try:
+            response = self._route(request)
+        except Exception as exc:  # a bug in the fake must be visible, not a hang
+            response = Response(f"fake LMS error: {exc!r}", status=599)
+        return response(environ, start_response)
+
+    def _json(self, body: Any, status: int = 200, **headers: str) -> Response:
+        resp = Response(json.dumps(body), status=status, mimetype="application/json")
+        for name, value in headers.items():
+            resp.headers[name.replace("_", "-")] = value
+        return resp
+
+    def _scopes_of(self, request: Request) -> set[str] | None:
+        auth = request.headers.get("Authorization", "")
+        if not auth.startswith("Bearer "):
+            return None
+        with self.lock:
+            return self.tokens.get(auth[7:])
+
+    def _route(self, request: Request) -> Response:
+        path = request.path
+        if path == "/token" and request.method == "POST":
+            return self._token(request)
+        if path == "/ctx/lineitems":
+            return self._lineitems(request)
+        if path.startswith("/ctx/lineitems/") and path.endswith("/scores"):
+            return self._score(request, self.base + path[: -len("/scores")])
+        if path == "/ctx/memberships":
+            return self._memberships(request)
+        return Response("not found", status=404)
+
+    def _token(self, request: Request) -> Response:
+        form = request.form
+        if form.get("grant_type") != "client_credentials":
+            return self._json({"error": "unsupported_grant_type"}, 400)
+        assertion = form.get("client_assertion", "")
+        try:
+            kid = jwt.get_unverified_header(assertion)["kid"]
+            jwk = next(k for k in self.public_keys()["keys"] if k["kid"] == kid)
+            key = jwt.algorithms.RSAAlgorithm.from_jwk(json.dumps(jwk))
+            claims = jwt.decode(assertion, key, algorithms=["RS256"], audience=self.base + "/token")
+        except Exception as exc:
+            return self._json({"error": "invalid_client", "error_description": repr(exc)}, 401)
+        scopes = set(form.get("scope", "").split())
+        with self.lock:
+            self.token_requests.append({"claims": claims, "scopes": scopes})
+            token = f"tok-{len(self.token_requests)}"
+            self.tokens[token] = scopes
+        return self._json(
+            {"access_token": token, "token_type": "Bearer", "expires_in": self.token_lifetime, "scope": " ".join(scopes)}
+        )
+
+    def _lineitems(self, request: Request) -> Response:
+        scopes = self._scopes_of(request)
+        if scopes is None:
+            return self._json({"error": "unauthorized"}, 401)
+        if request.method == "GET":
+            self.lineitem_gets += 1
+            wanted = request.args.get("resource_link_id")
+            with self.lock:
+                items = [
+                    i for i in self.lineitems.values()
+                    if self.ignore_filter or not wanted or i.get("resourceLinkId") == wanted
+                ]
+            resp = self._json(items)
+            resp.headers["Content-Type"] = "application/vnd.ims.lis.v2.lineitemcontainer+json"
+            return resp
+        if "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem" not in scopes:
+            return self._json({"error": "insufficient_scope"}, 403)
+        body = request.get_json(force=True)
+        self.lineitem_posts += 1
+        item_id = self.add_lineitem(body["label"], body.get("resourceLinkId"), **{
+            k: body[k] for k in ("resourceId", "tag", "scoreMaximum") if k in body
+        })
+        with self.lock:
+            return self._json(self.lineitems[item_id], 201)
+
+    def _score(self, request: Request, lineitem: str) -> Response:
+        with self.lock:
+            self.score_attempts += 1
+            mode = self.mode
+        if mode == "down":
+            return Response("<html>Service Unavailable</html>", status=503)
+        if mode == "error500":
+            return Response("Internal error", status=500)
+        if mode == "slow":  # hangs past the tool's timeout, then gives up without recording anything
+            time.sleep(self.slow_seconds)
+            return Response("Gateway Timeout", status=504)
+        if mode == "ratelimit":
+            return self._json({"error": "slow down"}, 429, Retry_After="30")
+        scopes = self._scopes_of(request)
+        if scopes is None:
+            return self._json({"error": "unauthorized"}, 401)
+        if "https://purl.imsglobal.org/spec/lti-ags/scope/score" not in scopes:
+            return self._json({"error": "insufficient_scope"}, 403)
+        if request.headers.get("Content-Type", "").split(";")[0] != SCORE_TYPE:
+            return self._json({"error": "unsupported media type"}, 415)
+        if lineitem not in self.lineitems:
+            return self._json({"error": "no such line item"}, 404)
+        if mode == "reject":
+            return self._json({"error": "invalid_user", "message": self.reject_message}, 422)
+        score = request.get_json(force=True)
+        with self.lock:
+            self.scores.setdefault(lineitem, []).append(score)
+        return Response(status=204)
+
+    def _memberships(self, request: Request) -> Response:
+        scopes = self._scopes_of(request)
+        if not scopes or "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly" not in scopes:
+            return self._json({"error": "unauthorized"}, 401)
+        self.roster_requests += 1
+        page = int(request.args.get("page", "1"))
+        start = (page - 1) * self.page_size
+        chunk = self.members[start : start + self.page_size]
+        headers = {}
+        if start + self.page_size < len(self.members):
+            nxt = f"{self.base}/ctx/memberships?{urlencode({'page': page + 1})}"
+            headers["Link"] = f'<{nxt}>; rel="next"'
+        resp = self._json({"id": self.base + "/ctx/memberships", "context": {"id": "course-1"}, "members": chunk})
+        resp.headers["Content-Type"] = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
+        for name, value in headers.items():
+            resp.headers[name] = value
+        return resp
