@@ -23,7 +23,7 @@ def _status() -> dict[str, Any]:
             "active_access_tokens": sum(1 for t in state["access_tokens"].values() if t["exp"] >= now),
             "resource_links": len(state["resource_links"]),
             "line_items": len(state["line_items"]),
-            "scores": len(state["scores"]),
+            "scores": len(ctx().store.scores),
             "tool_registrations": len(state["tool_registrations"]),
             "controls": ctx().controls.as_dict(),
             "testing_controls": bool(current_app.config["TESTING_CONTROLS"]),
@@ -50,7 +50,7 @@ def gradebook():
         items = sorted((dict(i) for i in state["line_items"].values()), key=lambda i: int(i["id"]))
         latest = {k: dict(v) for k, v in state["latest_scores"].items()}
         counts: dict[str, int] = {}
-        for score in state["scores"]:
+        for score in ctx().store.scores:
             key = f"{score['lineItemId']}|{score['userId']}"
             counts[key] = counts.get(key, 0) + 1
     rows = []

@@ -455,7 +455,7 @@ def post_score(context_id: str, item_id: str):
             return _problem(409, "conflict", f"A score with timestamp {last['timestamp']} (not older than this one) "
                             "is already recorded for this user and line item.")
         record = {**score, "lineItemId": item_id, "clientId": g.client_id, "receivedAt": time.time()}
-        state["scores"].append(record)
+        ctx().store.append_score(record)
         state["latest_scores"][key] = record
     return _json({"resultUrl": f"{_item_url(item)}/results/{score['userId']}"}, 200)
 

@@ -286,3 +286,18 @@ def test_memberships_role_filter_limit_and_scope(pclient, tool_keys):
     assert pclient.get("/api/lti/courses/other/memberships", headers=bearer(token)).status_code == 404
     ags_only = token_for(pclient, tool_keys, AGS + "score")
     assert pclient.get(url, headers=bearer(ags_only)).status_code == 403
+
+
+def test_line_items_scores_and_tokens_survive_a_restart(tmp_path, tool_keys):
+    config = {"INSTANCE_PATH": str(tmp_path), "PLATFORM_BASE_URL": PLATFORM, "TOOL_JWKS_FETCH": tool_keys.fetch}
+    first = create_platform_app(config).test_client()
+    token = token_for(first, tool_keys, AGS + "lineitem", AGS + "score", AGS + "result.readonly")
+    item = _safe_start_item(first, token)
+    assert post_score(first, token, item["id"]).status_code == 200
+
+    second = create_platform_app(config).test_client()
+    assert second.get("/_status").get_json()["scores"] == 1
+    # The access token is still valid, and the timestamp rule still holds after the restart.
+    assert post_score(second, token, item["id"]).status_code == 409
+    results = second.get(urlparse(item["id"]).path + "/results", headers=bearer(token)).get_json()
+    assert [r["userId"] for r in results] == ["u-1003"]
