@@ -240,10 +240,15 @@ def _deep_linking_claims(user: Person, client: dict[str, Any], nonce: str) -> di
         "accept_types": ["ltiResourceLink"],
         "accept_presentation_document_targets": ["iframe", "window"],
         "accept_multiple": True,
+        "accept_lineitem": True,
         "auto_create": True,
         "title": "Add NatAlli activities",
         "data": data,
     }
+    # AGS in a deep-linking request: the container only, so the tool can create line items for its links.
+    ags_scopes = [s for s in AGS_SCOPES if s in client["scopes"]]
+    if ags_scopes:
+        claims[AGS_CLAIM] = {"scope": ags_scopes, "lineitems": course_api(COURSE["id"]) + "/lineitems"}
     return claims
 
 

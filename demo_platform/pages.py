@@ -41,6 +41,8 @@ def home():
     return render_template(
         "home.html", course=COURSE, links=links, learners=LEARNERS, instructors=INSTRUCTORS,
         clients=all_clients(), status=_status(),
+        # What a tool may send back through launch_presentation.return_url.
+        returned={k: request.args[k] for k in ("lti_msg", "lti_errormsg") if request.args.get(k)},
     )
 
 

@@ -113,7 +113,15 @@ def test_deep_linking_request_carries_its_settings(pclient):
     assert settings["accept_types"] == ["ltiResourceLink"]
     assert settings["accept_presentation_document_targets"] == ["iframe", "window"]
     assert settings["accept_multiple"] is True and settings["auto_create"] is True
-    assert settings["data"]
+    assert settings["data"] and settings["accept_lineitem"] is True
+    ags = claims["https://purl.imsglobal.org/spec/lti-ags/claim/endpoint"]
+    assert ags["lineitems"] == PLATFORM + "/api/lti/courses/demo-course-101/lineitems" and "lineitem" not in ags
+
+
+def test_home_shows_what_the_tool_returns_on_the_return_url(pclient):
+    page = pclient.get("/?lti_msg=Saved+your+plan&lti_errormsg=<script>x</script>").get_data(as_text=True)
+    assert "Message from the tool: Saved your plan" in page
+    assert "The tool reported a problem: &lt;script&gt;x&lt;/script&gt;" in page
 
 
 def test_auth_refuses_unregistered_redirect_uri_without_posting_anywhere(pclient):
