@@ -18,8 +18,10 @@ from typing import Any
 import pytest
 
 XBLOCKS_DIR = Path(__file__).resolve().parents[1]
-if str(XBLOCKS_DIR) not in sys.path:  # the package may be tested from a checkout without `pip install`
-    sys.path.insert(0, str(XBLOCKS_DIR))
+# The package (and the project root with course_content and lti_tool) may be used from a plain checkout.
+for _path in (XBLOCKS_DIR, XBLOCKS_DIR.parent):
+    if str(_path) not in sys.path:
+        sys.path.append(str(_path))
 
 _TMP = tempfile.mkdtemp(prefix="natalli-workbench-")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "workbench.settings")
