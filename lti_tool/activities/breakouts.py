@@ -6,6 +6,7 @@ of all groups' notes with a timer for the breakout phase. Without groups, learne
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import abort, g, jsonify, redirect, render_template, request, url_for
@@ -39,14 +40,21 @@ REFLECTION = "individual"
 MAX_TIMER_MINUTES = 180
 
 
-def current_group() -> tuple[str, str] | None:
-    """(key, display name) of the launch's breakout group, or None for the "as individual" mode.
+@dataclass(frozen=True)
+class GroupInfo:
+    key: str
+    name: str
+    members: tuple[tuple[str, bool], ...] = ()  # (display name, is me)
 
-    Groups come from the services part (NRPS roster grouping); while that is unavailable — or the course has
-    no groups — everybody takes part as an individual, which is a complete path on its own.
+
+def current_group() -> GroupInfo | None:
+    """The launch's breakout group, or None for the "as individual" mode.
+
+    Groups come from the services part (NRPS roster grouping, published by the facilitator); while that is
+    unavailable — or the course has no groups — everybody takes part as an individual, a complete path.
     """
     try:
-        from lti_tool.services.groups import group_for  # type: ignore[import-not-found]
+        from lti_tool.services.groups import group_for
     except ImportError:
         return None
     try:
@@ -56,12 +64,10 @@ def current_group() -> tuple[str, str] | None:
         return None
     if group is None:
         return None
-    if isinstance(group, tuple | list) and group:
-        key, name = str(group[0]), str(group[-1])
-    else:
-        key = str(getattr(group, "key", None) or getattr(group, "id", None) or group)
-        name = str(getattr(group, "name", None) or getattr(group, "title", None) or key)
-    return key[:255], name[:300]
+    key = str(getattr(group, "id", None) or getattr(group, "key", None) or group)
+    name = str(getattr(group, "name", None) or key)
+    members = tuple((str(n), bool(me)) for n, me in (getattr(group, "members", None) or ()))
+    return GroupInfo(key[:255], name[:300], members)
 
 
 def _participation(scenario_id: str, group_key: str | None) -> BreakoutParticipation:
@@ -78,17 +84,17 @@ def _participation(scenario_id: str, group_key: str | None) -> BreakoutParticipa
     return row
 
 
-def _note(scenario_id: str, group: tuple[str, str]) -> GroupNote:
+def _note(scenario_id: str, group: GroupInfo) -> GroupNote:
     """The group's note row, created empty on first use (a concurrent creation wins; we then reload it)."""
     query = select(GroupNote).where(
-        GroupNote.context_pk == context_pk(), GroupNote.scenario_id == scenario_id, GroupNote.group_key == group[0]
+        GroupNote.context_pk == context_pk(), GroupNote.scenario_id == scenario_id, GroupNote.group_key == group.key
     )
     note = db.session.scalars(query).first()
     if note is None:
         try:
             with db.session.begin_nested():
-                note = GroupNote(context_pk=context_pk(), scenario_id=scenario_id, group_key=group[0],
-                                 group_name=group[1], text="", version=0)
+                note = GroupNote(context_pk=context_pk(), scenario_id=scenario_id, group_key=group.key,
+                                 group_name=group.name, text="", version=0)
                 db.session.add(note)
         except IntegrityError:
             note = db.session.scalars(query).one()
@@ -120,7 +126,7 @@ def _running(timer: BreakoutTimer | None):
 def scenario(lt: str, scenario_id: str):
     item = content_or_404(scenario_id, "scenario")
     group = current_group()
-    part = _participation(item.id, group[0] if group else None)
+    part = _participation(item.id, group.key if group else None)
     note = _note(item.id, group) if group else None
     _update_outcome(item.id, part)
     db.session.commit()
@@ -179,7 +185,7 @@ def save_note(lt: str, scenario_id: str):
             return jsonify({"error": "conflict", "message": _conflict_message(), "current_text": result.current_text,
                             "current_version": result.current_version, "your_text": text}), 409
         return _render(item, group, note, 409, conflict=result)
-    part = _participation(item.id, group[0])
+    part = _participation(item.id, group.key)
     if result.changed:
         part.contributed = True
     _update_outcome(item.id, part)
@@ -198,7 +204,7 @@ def save_individual(lt: str, scenario_id: str):
     item = content_or_404(scenario_id, "scenario")
     text = clean_text(request.form.get("text"))
     group = current_group()
-    part = _participation(item.id, group[0] if group else None)
+    part = _participation(item.id, group.key if group else None)
     save_reflection(item.id, REFLECTION, text)
     db.session.flush()
     _update_outcome(item.id, part)

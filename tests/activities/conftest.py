@@ -104,3 +104,22 @@ def post(client, url: str, data: dict[str, Any], token: str | None = None, **kw:
     if token is not None:
         body["csrf_token"] = token
     return client.post(url, data=body, **kw)
+
+
+@pytest.fixture
+def form_groups(app):
+    """form_groups(course_pk, [(sub, name), ...]) -> {sub: group id}: published roster groups for a course."""
+    from lti_tool.extensions import db
+    from lti_tool.models import Context
+    from lti_tool.services.groups import regenerate
+    from lti_tool.services.models import GroupMember
+
+    def make(context_pk: int, members: list[tuple[str, str]]) -> dict[str, int]:
+        with app.app_context():
+            context = db.session.get(Context, context_pk)
+            group_set = regenerate(context, members, seed="fixed-seed")
+            group_set.published = True
+            db.session.commit()
+            return {m.user_sub: m.group_id for m in db.session.scalars(select(GroupMember))}
+
+    return make
