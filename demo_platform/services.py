@@ -452,8 +452,9 @@ def post_score(context_id: str, item_id: str):
         last = state["latest_scores"].get(key)
         if last and _parse_time(score["timestamp"], "timestamp") <= _parse_time(last["timestamp"], "timestamp"):
             # AGS: a platform must not update a result with a score older than (or as old as) the one it holds.
-            return _problem(409, "conflict", f"A score with timestamp {last['timestamp']} (not older than this one) "
-                            "is already recorded for this user and line item.")
+            return _problem(409, "conflict", f"This score's timestamp {score['timestamp']} is not after "
+                            f"{last['timestamp']}, the timestamp of the score already recorded for this user "
+                            "and line item.")
         record = {**score, "lineItemId": item_id, "clientId": g.client_id, "receivedAt": time.time()}
         ctx().store.append_score(record)
         state["latest_scores"][key] = record
