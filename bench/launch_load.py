@@ -133,7 +133,7 @@ class Tool:
             try:
                 if requests.get(self.base + "/healthz", timeout=1).status_code == 200:
                     return
-            except requests.ConnectionError:
+            except requests.RequestException:
                 time.sleep(0.05)
         raise RuntimeError("tool did not start")
 

@@ -41,6 +41,9 @@ def app(database_url: str, tool_port: int, tmp_path_factory: pytest.TempPathFact
             "SECRET_KEY": "test-secret",
             "SQLALCHEMY_DATABASE_URI": database_url,
             "TOOL_BASE_URL": f"http://127.0.0.1:{tool_port}",
+            # The whole suite launches from 127.0.0.1; rate limits have their own tests with low limits.
+            "RATELIMIT_PER_IP": "100000/minute",
+            "RATELIMIT_PER_PLATFORM": "100000/minute",
         }
     )
     with application.app_context():
