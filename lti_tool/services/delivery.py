@@ -283,10 +283,17 @@ def _send_key(jobs: list[Job], deadline: float) -> list[Result]:
             break  # lease nearly over: leave the rest to the next pass
         client = AgsClient(job.platform, job.scopes)
         attempts = job.attempts + 1
+        url: str | None = None
         try:
             url = resolve_lineitem(job, client)
             client.post_score(url, job.payload)
         except ServiceError as exc:
+            if exc.status == 409 and url is not None:
+                # The platform already holds a score at least this new for the learner (our earlier attempt
+                # landed but its answer was lost, e.g. a timeout): AGS says to keep the newer one. Done.
+                results.append(Result(job.row_id, DELIVERED, attempts, f"Already recorded: {exc.message}", 409,
+                                      lineitem_url=url))
+                continue
             if exc.retryable:
                 delay = backoff_seconds(attempts, exc.retry_after)
                 results.append(Result(job.row_id, PENDING, attempts, exc.message, exc.status, retry_in=delay))

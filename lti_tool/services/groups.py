@@ -18,7 +18,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, g, has_request_context, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
@@ -43,11 +43,17 @@ class Group:
 
 
 def group_name(number: int) -> str:
+    if not has_request_context():  # CLI, workers: no UI language to pick
+        return f"Group {number}"
     return _("Group %(number)s", number=number)
 
 
 def member_label(member: GroupMember) -> str:
-    return member.display_name or _("Participant %(number)s", number=member.id)
+    if member.display_name:
+        return member.display_name
+    if not has_request_context():
+        return f"Participant {member.id}"
+    return _("Participant %(number)s", number=member.id)
 
 
 def _set_for(context_pk: int) -> GroupSet | None:

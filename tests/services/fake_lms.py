@@ -175,6 +175,8 @@ class FakeLms:
         if mode == "slow":  # hangs past the tool's timeout, then gives up without recording anything
             time.sleep(self.slow_seconds)
             return Response("Gateway Timeout", status=504)
+        if mode == "slow_then_record":  # records the score, but only after the tool stopped waiting
+            time.sleep(self.slow_seconds)
         if mode == "ratelimit":
             return self._json({"error": "slow down"}, 429, Retry_After="30")
         scopes = self._scopes_of(request)
@@ -190,6 +192,10 @@ class FakeLms:
             return self._json({"error": "invalid_user", "message": self.reject_message}, 422)
         score = request.get_json(force=True)
         with self.lock:
+            mine = [s for s in self.scores.get(lineitem, []) if s["userId"] == score["userId"]]
+            if mine and score["timestamp"] <= mine[-1]["timestamp"]:
+                # AGS: never replace a result with an older (or equally old) score.
+                return self._json({"error": "conflict", "message": "A newer score is already recorded"}, 409)
             self.scores.setdefault(lineitem, []).append(score)
         return Response(status=204)
 

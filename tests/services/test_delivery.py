@@ -113,6 +113,25 @@ def test_platform_down_then_up_loses_nothing_and_keeps_order(app, lms, outage, m
     assert deliver(app).claimed == 0
 
 
+def test_timeout_after_the_platform_recorded_is_not_sent_twice(app, lms, monkeypatch):
+    """The LMS stored the score but answered too late: the retry meets a 409 and counts as delivered."""
+    monkeypatch.setitem(app.config, "HTTP_TIMEOUT_SECONDS", 0.2)
+    lms.slow_seconds = 0.4
+    course = make_course(app, lms)
+    enqueue(app, course.launches["learner-1"], 1.0)
+    lms.mode = "slow_then_record"
+    assert deliver(app).retrying == 1
+    import time
+
+    time.sleep(0.5)
+    lms.mode = "ok"
+    make_due(app)
+    assert deliver(app).delivered == 1
+    assert len(lms.scores[course.lineitem]) == 1
+    (row,) = rows(app)
+    assert row.status == DELIVERED and row.last_status == 409
+
+
 def test_rate_limit_honours_retry_after(app, lms):
     course = make_course(app, lms)
     enqueue(app, course.launches["learner-1"])
