@@ -34,11 +34,15 @@ MAX_ENTRIES = 500
 FREE = "free"
 
 
+@XBlock.wants("user_state")
 class NatalliJournalBlock(StudioEditableXBlockMixin, NatalliBlockMixin, XBlock):
     """Entries are stored in `Scope.user_state`: only the learner's own requests read them.
 
-    Sharing copies an entry into `shared_entries` (`Scope.user_state_summary`), the only place staff views
-    read from; un-sharing or deleting removes the copy. So staff can never see text the learner did not share.
+    Sharing copies an entry into `shared_entries` (`Scope.user_state_summary`); un-sharing or deleting removes
+    the copy. Where the runtime offers the `user_state` service (the Open edX LMS), the staff view uses that
+    index only to find who shared, and reads the text from each learner's *current* state, showing entries
+    marked shared there: a stale copy (two learners' writes racing on the shared field) can then never show
+    text its author has since made private. Without the service it shows the copies.
     Completion counts entries *written* (`entries_written`), so deleting an entry for privacy never takes
     completion away (`lti_tool.domain.grading.journal_outcome`). The journal is not graded.
     """
@@ -161,19 +165,37 @@ class NatalliJournalBlock(StudioEditableXBlockMixin, NatalliBlockMixin, XBlock):
                   for e in self.entries if e.get("shared")}
         summary = dict(self.shared_entries)
         if copies:
-            summary[key] = {"name": self.learner_name(), "entries": copies}
+            summary[key] = {"name": self.learner_name(), "username": self._username(), "entries": copies}
         else:
             summary.pop(key, None)
         if summary != self.shared_entries:
             self.shared_entries = summary
 
+    def _username(self) -> str:
+        user = self._user_service_user()
+        return str((getattr(user, "opt_attrs", {}) or {}).get("edx-platform.username") or "")
+
+    def _current_shared(self, learner: dict[str, Any]) -> list[dict[str, Any]] | None:
+        """The learner's shared entries from their own current state, or None if that cannot be read."""
+        service = self.runtime.service(self, "user_state")
+        if service is None or not learner.get("username"):
+            return None
+        try:
+            state = service.get_state_as_dict(learner["username"], self.scope_ids.usage_id) or {}
+        except Exception:  # noqa: BLE001 - fall back to hiding the learner rather than failing the page
+            return []
+        return [e for e in state.get("entries") or [] if isinstance(e, dict) and e.get("shared") is True]
+
     def _shared_for_staff(self) -> list[dict[str, Any]]:
         lang = self.language
         out = []
         for learner in self.shared_entries.values():
+            current = self._current_shared(learner)
+            entries = list(learner.get("entries", {}).values()) if current is None else current
             items = [{"prompt_title": self._prompt_title(e.get("prompt_id", FREE), lang), "text": e["text"],
-                      "shared_at": (e.get("shared_at") or "")[:10]} for e in learner.get("entries", {}).values()]
-            out.append({"name": learner.get("name", ""), "entries": items})
+                      "shared_at": (e.get("shared_at") or "")[:10]} for e in entries]
+            if items:
+                out.append({"name": learner.get("name", ""), "entries": items})
         return sorted(out, key=lambda learner: learner["name"])
 
     # -- handlers

@@ -128,3 +128,42 @@ def test_module_prompts_and_studio_validation(learner):
     assert block.validate().messages == []
     bad = learner.create('<natalli_journal module_id="nope" completion_entries="0"/>')
     assert len(bad.validate().messages) == 2
+
+
+class FakeUserStateService:
+    """The LMS `user_state` service: a learner's current state of a block, by username."""
+
+    def __init__(self, harnesses):
+        self.harnesses = harnesses
+
+    def get_state_as_dict(self, username, block_id):
+        block = self.harnesses[username].block(block_id)
+        return {"entries": block.entries}
+
+
+def test_stale_shared_copy_never_reveals_text_made_private(make_harness):
+    """Two learners' writes can race on the shared summary field; a stale write may bring back a copy of an
+    entry its author has since made private. With the LMS user_state service the staff view reads the
+    author's current state, so the stale copy stays invisible."""
+    a, b, staff = make_harness("mentee-8"), make_harness("mentee-9"), make_harness("facilitator")
+    for h, name in ((a, "mentee-8"), (b, "mentee-9")):  # the LMS user service reports the username
+        h.runtime._services["user"].get_current_user().opt_attrs["edx-platform.username"] = name
+    staff.runtime.user_is_staff = True
+    staff.runtime._services["user_state"] = FakeUserStateService({"mentee-8": a, "mentee-9": b})
+    usage = a.create("<natalli_journal/>").scope_ids.usage_id
+
+    a.call(a.block(usage), "save_entry", {"text": SECRET, "shared": True})
+    stale = dict(a.block(usage).shared_entries)  # what B's request read before A changed her mind
+    entry_id = a.block(usage).entries[0]["id"]
+    a.call(a.block(usage), "share", {"entry_id": entry_id, "shared": False})
+    b_block = b.block(usage)
+    b_block.shared_entries = stale  # B's write lands last, restoring A's old copy
+    b_block.save()
+    assert SECRET in json.dumps(b.block(usage).shared_entries)  # the race really happened
+
+    assert SECRET not in staff.render(staff.block(usage))
+    status, body, _ = staff.call(staff.block(usage), "shared_for_staff", {})
+    assert SECRET not in json.dumps(body)
+
+    a.call(a.block(usage), "share", {"entry_id": entry_id, "shared": True})
+    assert SECRET in staff.render(staff.block(usage))  # shared again: visible, read from A's own state
