@@ -10,7 +10,7 @@ from flask import Flask, g, request
 from flask_babel import Babel
 
 LANGUAGES = ("en", "nl", "uk", "de")
-TRANSLATION_DIRECTORIES = "translations;activities/translations;services/translations"
+TRANSLATION_DIRECTORIES = "translations;activities/translations;services/translations;pairing/translations"
 
 babel = Babel()
 

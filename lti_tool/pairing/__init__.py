@@ -1,0 +1,1 @@
+"""Mentor–mentee pairing: capacity self-assessments, the facilitator's matching and the published pairs."""
