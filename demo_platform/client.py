@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from typing import Any
 from urllib.parse import urlencode, urljoin
 
 import requests
@@ -57,7 +58,7 @@ class NoFormError(AssertionError):
     """The page was expected to hold an (auto-submitting) form and did not."""
 
 
-def submit_auto_form(session: requests.Session, response: requests.Response, **kwargs) -> requests.Response:
+def submit_auto_form(session: requests.Session, response: requests.Response, **kwargs: Any) -> requests.Response:
     """Submit the first form on `response`'s page as a browser would (action resolved against its URL)."""
     forms = parse_forms(response.text)
     if not forms:
@@ -102,6 +103,18 @@ class LaunchClient:
         if client:
             params["client"] = client
         return self._flow("/deeplink", params)
+
+    def status(self) -> dict[str, Any]:
+        """The platform's counters (`GET /_status`): token requests, scores, line items, controls."""
+        resp = self.session.get(self.platform_url + "/_status", timeout=self.timeout)
+        resp.raise_for_status()
+        return resp.json()
+
+    def control(self, **switches: Any) -> dict[str, Any]:
+        """Fault injection (`POST /_control`), e.g. `control(ags="error500")` or `control(ags="ok", token="ok")`."""
+        resp = self.session.post(self.platform_url + "/_control", json=switches, timeout=self.timeout)
+        resp.raise_for_status()
+        return resp.json()
 
     def submit_form(self, response: requests.Response, **overrides: str) -> requests.Response:
         """Submit the first form on a page (e.g. the tool's picker or its auto-posting DL response)."""

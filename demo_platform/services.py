@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import secrets
 import time
+from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
 from typing import Any
@@ -146,10 +147,13 @@ def _issue_token() -> dict[str, Any]:
 # --- bearer tokens, fault injection -------------------------------------------------------------------
 
 
-def require_scope(*accepted: str):
+View = Callable[..., Any]
+
+
+def require_scope(*accepted: str) -> Callable[[View], View]:
     """Check the bearer token and that it carries one of `accepted`; sets g.client_id."""
 
-    def decorator(view):
+    def decorator(view: View) -> View:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             header = request.headers.get("Authorization", "")
@@ -174,10 +178,10 @@ def require_scope(*accepted: str):
     return decorator
 
 
-def faults(service: str):
+def faults(service: str) -> Callable[[View], View]:
     """Apply the fault-injection switch for `service` (ags or nrps) before the view runs."""
 
-    def decorator(view):
+    def decorator(view: View) -> View:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             controls = ctx().controls

@@ -136,6 +136,16 @@ def test_token_endpoint_fetches_the_tool_jwks_over_http(servers):
     assert requests.get(platform + "/_status", timeout=10).json()["token_requests"]["granted"] >= 1
 
 
+def test_launch_client_reads_status_and_switches_faults(servers):
+    _, platform, _ = servers
+    client = LaunchClient(platform)
+    assert client.control(nrps="error500")["nrps"] == "error500"
+    assert client.status()["controls"]["nrps"] == "error500"
+    assert client.control(nrps="ok")["nrps"] == "ok"
+    with pytest.raises(requests.HTTPError):
+        client.control(nrps="sometimes")
+
+
 def test_submit_auto_form_posts_hidden_fields_to_the_resolved_action(servers):
     _, platform, _ = servers
     session = requests.Session()
