@@ -209,3 +209,12 @@ def test_play_page_frames_the_launch_with_a_storage_target(pclient):
     assert pclient.get("/play?user=u-1003&link=nope").status_code == 404
     start = pclient.get("/launch?user=u-1003&link=rl-safe-start&lti_storage_target=post_message_forwarding")
     assert query(start.headers["Location"])["lti_storage_target"] == "post_message_forwarding"
+
+
+def test_auth_accepts_a_form_post_too(pclient):
+    first = pclient.get("/launch?user=u-1024&link=rl-quiet-video-call")
+    resp = pclient.post("/auth", data=auth_params(first.headers["Location"]))
+    (form,) = parse_forms(resp.get_data(as_text=True))
+    claims = verified_id_token(pclient, form.fields["id_token"])
+    assert claims["sub"] == "u-1024" and claims[LTI + "resource_link"]["id"] == "rl-quiet-video-call"
+    assert resp.headers["Cache-Control"] == "no-store"
