@@ -1,6 +1,6 @@
 """A deliberately tiny Markdown renderer for course_content text.
 
-Content is restricted by course_content/FORMAT.md to plain paragraphs, short lists and **bold**, so a full
+Content is restricted by course_content/FORMAT.md to plain paragraphs, short lists, **bold** (and the odd *emphasis*), so a full
 Markdown library (and its HTML pass-through, a script-injection risk) is not needed: everything is escaped
 first and only those three constructs are turned into markup.
 """
@@ -12,13 +12,15 @@ import re
 from functools import lru_cache
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
+_EM = re.compile(r"(?<![*\w])([*_])(?![\s*_])(.+?)(?<![\s*_])\1(?![*\w])")
 _BULLET = re.compile(r"^\s*[-*]\s+(.*)$")
 _NUMBERED = re.compile(r"^\s*\d+[.)]\s+(.*)$")
 _HEADING = re.compile(r"^\s*#{1,6}\s+(.*)$")
 
 
 def _inline(text: str) -> str:
-    return _BOLD.sub(r"<strong>\1</strong>", html.escape(text.strip(), quote=False))
+    bold = _BOLD.sub(r"<strong>\1</strong>", html.escape(text.strip(), quote=False))
+    return _EM.sub(r"<em>\2</em>", bold)
 
 
 def _block(lines: list[str]) -> str:

@@ -19,7 +19,7 @@ UI = {
                        "uk": "Зберегти мою рефлексію", "de": "Meine Reflexion speichern"},
     "natalli_scenario": {"en": "Questions to explore together", "nl": "Vragen om samen te verkennen",
                          "uk": "Запитання для спільного обговорення", "de": "Fragen zum gemeinsamen Erkunden"},
-    "natalli_journal": {"en": "Save entry", "nl": "Stukje opslaan", "uk": "Зберегти запис",
+    "natalli_journal": {"en": "Save entry", "nl": "Stuk opslaan", "uk": "Зберегти запис",
                         "de": "Eintrag speichern"},
     "natalli_action_plan": {"en": "Save my plan", "nl": "Mijn plan opslaan", "uk": "Зберегти мій план",
                             "de": "Meinen Plan speichern"},
