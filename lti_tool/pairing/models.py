@@ -92,6 +92,8 @@ class PairingPair(db.Model):
     __table_args__ = (
         UniqueConstraint("context_pk", "stage", "mentee_user_id"),
         Index("ix_pairing_pair_context_stage", "context_pk", "stage"),
+        # Never reuse a deleted pair's id on SQLite: a facilitator's open page must not act on another pair.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

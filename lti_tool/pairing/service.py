@@ -250,23 +250,28 @@ def domain_order() -> list[str]:
 
 
 def propose(context_pk: int) -> mt.Result:
-    """Replace the draft with a fresh proposal. Locked pairs stay; a proposed pair that a facilitator had
-    accepted keeps its acceptance. Caller commits."""
+    """Replace the draft with a fresh proposal. Locked pairs stay; a pair the new proposal repeats keeps its
+    row and status (so an accepted pair stays accepted, and open pages keep pointing at the same pair).
+    Caller commits."""
     course = load_course(context_pk)
     round_ = get_round(context_pk)
     draft = pairs(context_pk, DRAFT)
     locked = [(p.mentee_user_id, p.mentor_user_id) for p in draft if p.status == LOCKED]
-    accepted = {(p.mentee_user_id, p.mentor_user_id) for p in draft if p.status == ACCEPTED}
     result = mt.match(course.mentees, course.mentors, settings_of(round_), locked, domain_order=domain_order())
-    db.session.execute(delete(PairingPair).where(PairingPair.context_pk == context_pk, PairingPair.stage == DRAFT))
+    existing = {(p.mentee_user_id, p.mentor_user_id): p for p in draft}
+    keep = {existing[(p.mentee, p.mentor)].id for p in result.pairs if (p.mentee, p.mentor) in existing}
+    db.session.execute(delete(PairingPair).where(
+        PairingPair.context_pk == context_pk, PairingPair.stage == DRAFT, PairingPair.id.not_in(keep)))
     now = utcnow()
     for pair in result.pairs:
-        status = LOCKED if pair.locked else ACCEPTED if (pair.mentee, pair.mentor) in accepted else PROPOSED
-        db.session.add(PairingPair(
-            context_pk=context_pk, stage=DRAFT, mentor_user_id=pair.mentor, mentee_user_id=pair.mentee,
-            status=status, score=pair.score, reasons=[r.to_json() for r in pair.reasons],
-            created_at=now, updated_at=now,
-        ))
+        row = existing.get((pair.mentee, pair.mentor))
+        if row is None or row.id not in keep:
+            row = PairingPair(context_pk=context_pk, stage=DRAFT, mentor_user_id=pair.mentor,
+                              mentee_user_id=pair.mentee, status=PROPOSED, created_at=now)
+            db.session.add(row)
+        row.score = pair.score
+        row.reasons = [r.to_json() for r in pair.reasons]
+        row.updated_at = now
     round_.proposed_at = now
     round_.updated_at = now
     db.session.flush()

@@ -33,7 +33,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['mentee_user_id'], ['lti_user.id'], name=op.f('fk_pairing_pair_mentee_user_id_lti_user'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['mentor_user_id'], ['lti_user.id'], name=op.f('fk_pairing_pair_mentor_user_id_lti_user'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_pairing_pair')),
-    sa.UniqueConstraint('context_pk', 'stage', 'mentee_user_id', name=op.f('uq_pairing_pair_context_pk_stage_mentee_user_id'))
+    sa.UniqueConstraint('context_pk', 'stage', 'mentee_user_id', name=op.f('uq_pairing_pair_context_pk_stage_mentee_user_id')),
+    sqlite_autoincrement=True,
     )
     with op.batch_alter_table('pairing_pair', schema=None) as batch_op:
         batch_op.create_index('ix_pairing_pair_context_stage', ['context_pk', 'stage'], unique=False)
