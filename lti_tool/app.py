@@ -15,6 +15,7 @@ from lti_tool.extensions import db, migrate
 from lti_tool.i18n import init_i18n
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.jwks_cache import JwksCache
+from lti_tool.lti.registry import Registry
 from lti_tool.lti.state import DatabaseStateStore, RedisStateStore
 from lti_tool.metrics import Metrics
 from lti_tool.observability import init_observability
@@ -53,6 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         "state_store": RedisStateStore(redis_client) if redis_client else DatabaseStateStore(),
         "jwks_cache": JwksCache(app.config["JWKS_CACHE_SECONDS"], app.config["HTTP_TIMEOUT_SECONDS"]),
         "metrics": Metrics(),
+        "registry": Registry(float(app.config.get("REGISTRY_CACHE_SECONDS", 30))),
     }
 
     from lti_tool import (

@@ -6,13 +6,23 @@ import json
 from typing import Any
 
 import click
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 from flask.cli import AppGroup
 from sqlalchemy import select
 
 from lti_tool.extensions import db
 from lti_tool.lti import keys as tool_keys
 from lti_tool.models import Deployment, Platform
+
+
+def _registrations_changed() -> None:
+    """Let this process see a changed registration at once (other processes within the cache period)."""
+    if has_app_context():
+        natalli = current_app.extensions.get("natalli", {})
+        for name in ("registry", "frame_ancestors"):
+            if name in natalli:
+                natalli[name].invalidate()
+
 
 REQUIRED = ("issuer", "client_id", "auth_login_url", "auth_token_url")
 
@@ -69,6 +79,7 @@ def import_registration(data: dict[str, Any]) -> Platform:
             db.session.add(Deployment(platform_id=platform.id, deployment_id=dep))
     db.session.commit()
     tool_keys.ensure_key()
+    _registrations_changed()
     return platform
 
 
@@ -130,6 +141,7 @@ def register_cli(app: Flask) -> None:
             raise click.Abort()
         db.session.delete(platform)
         db.session.commit()
+        _registrations_changed()
         click.echo(f"Removed {issuer} / {platform.client_id}.")
 
     @platforms.command("export")
@@ -161,6 +173,7 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException(f"Deployment {deployment_id!r} is already registered.")
         db.session.add(Deployment(platform_id=platform.id, deployment_id=deployment_id))
         db.session.commit()
+        _registrations_changed()
         click.echo(f"Added deployment {deployment_id} to {platform.issuer}.")
 
     @keys.command("list")

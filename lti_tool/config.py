@@ -27,7 +27,11 @@ def load_config(instance_path: Path) -> dict[str, Any]:
     return {
         "SECRET_KEY": env.get("SECRET_KEY") or _instance_secret(instance_path),
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'natalli.db'}",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Recycle pooled connections instead of pinging before every checkout (a round trip per request).
+        "SQLALCHEMY_ENGINE_OPTIONS": {
+            "pool_pre_ping": env.get("DB_POOL_PRE_PING", "false").lower() == "true",
+            "pool_recycle": int(env.get("DB_POOL_RECYCLE_SECONDS", 1800)),
+        },
         "TOOL_BASE_URL": base_url,
         "TOOL_NAME": env.get("TOOL_NAME", "NatAlli Mentoring"),
         "REDIS_URL": env.get("REDIS_URL") or None,

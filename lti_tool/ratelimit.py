@@ -42,6 +42,8 @@ def init_rate_limits(app: Flask) -> Limiter:
         key_prefix="natalli-rl",
         swallow_errors=True,  # a Redis hiccup must not refuse every launch
     )
+    # Flask-Limiter keeps only a weak reference to itself: the app must hold the strong one.
+    app.extensions["natalli"]["limiter"] = limiter
     for endpoint in LIMITED_VIEWS:
         view = app.view_functions[endpoint]
         view = limiter.limit(lambda: current_app.config["RATELIMIT_PER_IP"], key_func=get_remote_address)(view)

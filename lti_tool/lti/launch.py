@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from lti_tool.extensions import db
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.jwks_cache import parse_jwks
+from lti_tool.lti.registry import PlatformInfo
 from lti_tool.lti.roles import map_roles
 from lti_tool.lti.state import StoredState
 from lti_tool.lti.validation import (
@@ -29,7 +30,7 @@ from lti_tool.lti.validation import (
     unverified_parts,
     verify_id_token,
 )
-from lti_tool.models import Context, Deployment, LaunchSession, Platform, ResourceLink, User, utcnow
+from lti_tool.models import Context, LaunchSession, ResourceLink, User, utcnow
 
 bp = Blueprint("lti", __name__)
 log = logging.getLogger("lti_tool.launch")
@@ -42,11 +43,8 @@ def _ext(name: str) -> Any:
     return current_app.extensions["natalli"][name]
 
 
-def find_platform(issuer: str, client_id: str | None) -> Platform:
-    query = select(Platform).where(Platform.issuer == issuer)
-    if client_id:
-        query = query.where(Platform.client_id == client_id)
-    found = list(db.session.scalars(query.limit(2)))
+def find_platform(issuer: str, client_id: str | None) -> PlatformInfo:
+    found = _ext("registry").find(issuer, client_id)
     if not found:
         raise LaunchError(
             "unknown_platform",
@@ -61,15 +59,8 @@ def find_platform(issuer: str, client_id: str | None) -> Platform:
     return found[0]
 
 
-def has_deployment(platform: Platform, deployment_id: str) -> bool:
-    return (
-        db.session.scalar(
-            select(Deployment.id).where(
-                Deployment.platform_id == platform.id, Deployment.deployment_id == deployment_id
-            )
-        )
-        is not None
-    )
+def has_deployment(platform: PlatformInfo, deployment_id: str) -> bool:
+    return deployment_id in platform.deployment_ids
 
 
 @bp.route("/lti/login", methods=["GET", "POST"])
@@ -136,7 +127,7 @@ def _check_browser_binding(state: str) -> None:
         )
 
 
-def _platform_key_lookup(platform: Platform):
+def _platform_key_lookup(platform: PlatformInfo):
     if platform.key_set:
         static = parse_jwks(platform.key_set)
 
@@ -219,7 +210,7 @@ def _get_or_create(model: type, defaults: dict[str, Any], **keys: Any) -> Any:
     return obj
 
 
-def record_launch(platform: Platform, claims: dict[str, Any], message_type: str) -> LaunchSession:
+def record_launch(platform: PlatformInfo, claims: dict[str, Any], message_type: str) -> LaunchSession:
     """Store the launch in one transaction; when two workers create the same person or course at the same
     moment, the loser's unique-constraint error rolls back everything and the retry finds the rows."""
     for attempt in range(3):
@@ -232,7 +223,7 @@ def record_launch(platform: Platform, claims: dict[str, Any], message_type: str)
     raise AssertionError("unreachable")
 
 
-def _record_launch(platform: Platform, claims: dict[str, Any], message_type: str) -> LaunchSession:
+def _record_launch(platform: PlatformInfo, claims: dict[str, Any], message_type: str) -> LaunchSession:
     """Store only what later pages need: the person (issuer, sub), the course, the link, and the role."""
     now = utcnow()
     presentation = claims.get(LTI + "launch_presentation") or {}

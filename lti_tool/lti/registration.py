@@ -203,6 +203,7 @@ def dynamic_registration():
     db.session.commit()
     keys.ensure_key()
     current_app.extensions["natalli"]["frame_ancestors"].invalidate()
+    current_app.extensions["natalli"]["registry"].invalidate()
     log.info("dynamic registration stored", extra={"platform": platform.id})
     return render_template(
         "lti/registered.html", platform=platform, deployment_id=deployment_id, pending=bool(deployment_id) is False
