@@ -309,3 +309,17 @@ class Lms:
 @pytest.fixture
 def lms(page: Any, demo_lms: DemoLms, live_tool: str, a11y: A11y) -> Lms:
     return Lms(page=page, demo=demo_lms, tool_url=live_tool, a11y=a11y)
+
+
+@pytest.fixture
+def tr(app: Any):
+    """The tool's own translation of an English interface string (learners see the UI in their language, so
+    a flow that acts as a Ukrainian learner looks for the Ukrainian label)."""
+
+    def translate(text: str, lang: str) -> str:
+        from flask_babel import force_locale, gettext
+
+        with app.test_request_context(), force_locale(lang):
+            return gettext(text)
+
+    return translate

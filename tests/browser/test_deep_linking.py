@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import AOIFE, NIAMH, AccessibilityViolations
+from tests.browser.conftest import AOIFE, NIAMH
 
 pytestmark = pytest.mark.browser
 
@@ -21,12 +21,6 @@ def _programme_titles() -> list[str]:
     return [a.title for a in load().activities("en") if a.kind in PROGRAMME_KINDS]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AccessibilityViolations,
-    reason="demo_platform gradebook: axe scrollable-region-focusable (serious) on the <div style=overflow-x:auto> "
-    "around the table once the programme's columns overflow; it needs tabindex=0 and a name (role=region).",
-)
 def test_instructor_deep_links_the_whole_programme(lms, a11y):
     expected = _programme_titles()
     page = lms.course()
