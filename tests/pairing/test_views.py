@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from lti_tool.extensions import db
 from lti_tool.grades.models import ScoreOutbox
 from lti_tool.pairing.models import DRAFT, PUBLISHED, PairingAnswer, PairingPair, PairingProfile
-from tests.pairing.conftest import Course, answer, csrf
+from tests.pairing.conftest import answer, csrf
 from tests.support.platform import LTI
 
 SECRET_HOPE = "I hope to rebuild my confidence after leaving Kharkiv"
