@@ -56,7 +56,8 @@ class DatabaseStateStore:
             )
         )
         row = db.session.execute(stmt).first()
-        db.session.commit()
+        # No commit here: the deletion commits together with the recorded launch (one transaction), and a
+        # launch that fails to record leaves its state unused rather than half-consumed.
         if row is None:
             return None
         nonce, platform_id, target, expires_at = row
