@@ -19,7 +19,7 @@ from lti_tool.activities.common import (
     record_outcome,
 )
 from lti_tool.activities.models import PlanHorizon, PlanStep
-from lti_tool.activities.state import get_state
+from lti_tool.activities.state import create_once, get_state
 from lti_tool.domain.grading import action_plan_outcome
 from lti_tool.extensions import db
 from lti_tool.lti.errors import LaunchError
@@ -41,8 +41,17 @@ def _horizons(days: list[int]) -> dict[int, PlanHorizon]:
     have = {r.days: r for r in rows}
     for d in days:
         if d not in have:
-            have[d] = PlanHorizon(user_id=g.launch.user_id, context_pk=context_pk(), days=d)
+            have[d] = create_once(
+                PlanHorizon(user_id=g.launch.user_id, context_pk=context_pk(), days=d, goal="", support=""),
+                lambda d=d: _horizon(d),
+            )
     return have
+
+
+def _horizon(days: int) -> PlanHorizon | None:
+    return db.session.scalars(select(PlanHorizon).where(
+        PlanHorizon.user_id == g.launch.user_id, PlanHorizon.context_pk == context_pk(),
+        PlanHorizon.days == days)).first()
 
 
 def _parse_date(raw: str | None) -> date | None:
@@ -67,6 +76,7 @@ def index(lt: str):
     plan = _plan()
     horizons = _horizons([h.days for h in plan.horizons])
     done, total = progress(horizons)
+    db.session.commit()  # the empty horizons, so a double-submitted first save cannot create them twice
     outcome = action_plan_outcome({d: h.goal for d, h in horizons.items()}, [h.days for h in plan.horizons])
     return render_template("activities/action_plan.html", plan=plan, horizons=horizons, done=done, total=total,
                            outcome=outcome, saved=request.args.get("saved") == "1",
@@ -82,8 +92,6 @@ def save(lt: str):
     form = request.form
     for d in days:
         h = horizons[d]
-        if h.id is None:
-            db.session.add(h)
         h.goal = clean_text(form.get(f"goal-{d}", h.goal))
         h.support = clean_text(form.get(f"support-{d}", h.support))
         if f"review-{d}" in form:

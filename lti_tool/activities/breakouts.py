@@ -26,7 +26,7 @@ from lti_tool.activities.common import (
     wants_json,
 )
 from lti_tool.activities.models import BreakoutParticipation, BreakoutTimer, GroupNote, Reflection
-from lti_tool.activities.state import content_or_404, get_state, reflections, save_reflection
+from lti_tool.activities.state import content_or_404, create_once, get_state, reflections, save_reflection
 from lti_tool.domain.grading import scenario_outcome
 from lti_tool.domain.notes import NoteConflict, apply_edit
 from lti_tool.extensions import db
@@ -77,8 +77,13 @@ def _participation(scenario_id: str, group_key: str | None) -> BreakoutParticipa
         BreakoutParticipation.scenario_id == scenario_id,
     )).first()
     if row is None:
-        row = BreakoutParticipation(user_id=g.launch.user_id, context_pk=context_pk(), scenario_id=scenario_id)
-        db.session.add(row)
+        row = create_once(
+            BreakoutParticipation(user_id=g.launch.user_id, context_pk=context_pk(), scenario_id=scenario_id,
+                                  contributed=False),
+            lambda: db.session.scalars(select(BreakoutParticipation).where(
+                BreakoutParticipation.user_id == g.launch.user_id, BreakoutParticipation.context_pk == context_pk(),
+                BreakoutParticipation.scenario_id == scenario_id)).first(),
+        )
     if group_key and row.group_key != group_key:
         row.group_key = group_key
     return row

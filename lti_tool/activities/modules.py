@@ -126,7 +126,6 @@ def autosave(lt: str, module_id: str, prompt_id: str):
     if prompt_id not in {p.id for p in module.reflection_prompts}:
         abort(404)
     text = clean_text(request.form.get("text"))
-    get_state(module.id, "module")
     save_reflection(module.id, prompt_id, text)
     db.session.commit()
     now = utcnow()

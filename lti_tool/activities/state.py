@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import abort, g
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from lti_tool.activities.common import catalog, context_pk, lang
 from lti_tool.activities.models import ActivityState, Reflection
@@ -33,11 +34,26 @@ def get_state(activity_id: str, kind: str, *, create: bool = True) -> ActivitySt
         )
     ).first()
     if row is None and create:
-        row = ActivityState(
-            user_id=g.launch.user_id, context_pk=context_pk(), activity_id=activity_id, kind=kind, state={}
+        row = create_once(
+            ActivityState(user_id=g.launch.user_id, context_pk=context_pk(), activity_id=activity_id, kind=kind,
+                          state={}),
+            lambda: get_state(activity_id, kind, create=False),
         )
-        db.session.add(row)
     return row
+
+
+def create_once(row: Any, reload: Any) -> Any:
+    """Insert `row` in a savepoint; if a concurrent request (two autosaves, a double click) created the same
+    unique row first, use theirs instead of failing the learner's request."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(row)
+        return row
+    except IntegrityError:
+        existing = reload()
+        if existing is None:
+            raise
+        return existing
 
 
 def update_state(row: ActivityState, **changes: Any) -> None:
@@ -59,10 +75,11 @@ def reflections(activity_id: str) -> dict[str, Reflection]:
 def save_reflection(activity_id: str, prompt_id: str, text: str) -> Reflection:
     row = reflections(activity_id).get(prompt_id)
     if row is None:
-        row = Reflection(
-            user_id=g.launch.user_id, context_pk=context_pk(), activity_id=activity_id, prompt_id=prompt_id
+        row = create_once(
+            Reflection(user_id=g.launch.user_id, context_pk=context_pk(), activity_id=activity_id,
+                       prompt_id=prompt_id, text=""),
+            lambda: reflections(activity_id).get(prompt_id),
         )
-        db.session.add(row)
     row.text = text
     row.updated_at = utcnow()
     return row
