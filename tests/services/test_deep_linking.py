@@ -165,3 +165,11 @@ def test_picker_refuses_a_resource_link_launch(platform, live_tool):
     launched = platform.launch(session, live_tool, **{LTI + "roles": [INSTRUCTOR]})
     lt = launched.headers["Location"].split("/")[2]
     assert session.get(f"{live_tool}/s/{lt}/deep-link").status_code == 400
+
+
+def test_picker_speaks_the_learners_language(platform, live_tool):
+    claims = dl_claims()
+    claims[LTI + "launch_presentation"] = {"locale": "uk-UA"}
+    _, page = open_picker(platform, live_tool, **claims)
+    assert '<html lang="uk">' in page.text
+    assert "Модулі менторства" in page.text and "Додати всю програму" in page.text
