@@ -84,7 +84,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from lti_tool import privacy
     from lti_tool.cli import register_cli
+    from lti_tool.privacy_views import bp as my_data_bp
 
+    app.register_blueprint(my_data_bp)
     register_cli(app)
     privacy.register_cli(app)
     services.cli.register_cli(app)

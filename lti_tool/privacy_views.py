@@ -1,0 +1,48 @@
+"""A learner's own data: download everything stored about them, or erase it, from inside the course."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, g, render_template, request
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+
+from lti_tool.activities.common import make_blueprint, template_globals
+from lti_tool.extensions import db
+from lti_tool.lti.errors import LaunchError
+from lti_tool.lti.session import launch_required
+from lti_tool.privacy import erase_user, export_user
+
+bp = make_blueprint("my_data", __name__)  # CSRF-checked like every activity blueprint
+
+
+@bp.get("/s/<lt>/my-data/")
+@launch_required()
+def overview(lt: str):
+    return render_template("privacy/my_data.html", **template_globals())
+
+
+@bp.get("/s/<lt>/my-data/export.json")
+@launch_required()
+def export(lt: str):
+    data = export_user(g.launch.user)
+    body = json.dumps(data, indent=2, ensure_ascii=False)
+    return Response(
+        body,
+        mimetype="application/json",
+        headers={"Content-Disposition": 'attachment; filename="natalli-my-data.json"', "Cache-Control": "no-store"},
+    )
+
+
+@bp.post("/s/<lt>/my-data/erase")
+@launch_required()
+def erase(lt: str):
+    if request.form.get("confirm", "").strip().upper() not in {"ERASE", _("ERASE").upper()}:
+        raise LaunchError("confirm_erase", _("To erase everything, type ERASE in the box and press the button."), 400)
+    language = str(get_locale() or "en")
+    erase_user(g.launch.user)
+    db.session.commit()
+    g.launch = None  # the launch itself is gone now
+    with force_locale(language):
+        return render_template("privacy/erased.html", page_lang=language)
