@@ -13,6 +13,7 @@ from babel.lists import format_list
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
+from sqlalchemy.orm import selectinload
 
 from lti_tool.domain import matching as mt
 from lti_tool.extensions import db
@@ -206,7 +207,10 @@ def display_name(user: User | None, user_id: int) -> str:
 
 def load_course(context_pk: int) -> Course:
     profiles = list(db.session.scalars(
-        select(PairingProfile).where(PairingProfile.context_pk == context_pk).order_by(PairingProfile.id)
+        select(PairingProfile)
+        .where(PairingProfile.context_pk == context_pk)
+        .options(selectinload(PairingProfile.answers), selectinload(PairingProfile.user))
+        .order_by(PairingProfile.id)
     ))
     ids = assessment_ids()
     mentees: list[mt.Person] = []
@@ -341,13 +345,25 @@ def _list(labels: Sequence[str], style: str = "or") -> str:
     return format_list(list(labels), style=style, locale=str(get_locale() or "en"))
 
 
+def _mid_sentence(label: str, question_id: str, lang: str) -> str:
+    """An option label as it reads inside a sentence: "the mentor offers marketing and communication".
+    German keeps its capitals (nouns); language names keep theirs except in Ukrainian; acronyms ("IT and
+    digital") are left alone."""
+    if lang == "de" or (question_id == "languages" and lang != "uk"):
+        return label
+    if len(label) > 1 and label[0].isupper() and label[1].islower():
+        return label[0].lower() + label[1:]
+    return label
+
+
 def option_labels(lang: str) -> dict[str, str]:
-    """Every option id of both questionnaires (domains, languages, channels, time) -> its label."""
+    """Every option id of both questionnaires (domains, languages, channels, time) -> its label, worded to
+    sit inside a sentence."""
     labels: dict[str, str] = {}
     for aid in assessment_ids().values():
         sa = assessment(aid, lang)
         for q in sa.questions:
-            labels.update({o.id: o.label for o in q.options})
+            labels.update({o.id: _mid_sentence(o.label, q.id, lang) for o in q.options})
     return labels
 
 

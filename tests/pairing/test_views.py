@@ -152,7 +152,7 @@ def test_pair_is_hidden_until_published_then_shows_reasons_and_only_shared_answe
     # Facilitator: the fit explanation and shared words, never unshared free text.
     page = client.get(fac.url("facilitator")).get_data(as_text=True)
     assert "Both can talk in English or Ukrainian." in page
-    assert "The mentor offers Marketing and communication, which the mentee would like to develop." in page
+    assert "The mentor offers marketing and communication, which the mentee would like to develop." in page
     assert SHARED_HOPE in page and SECRET_HOPE not in page
     # Publishing without accepting publishes nothing.
     assert _post(client, fac, "facilitator/publish").status_code == 400
@@ -161,7 +161,7 @@ def test_pair_is_hidden_until_published_then_shows_reasons_and_only_shared_answe
     assert _post(client, fac, "facilitator/publish").status_code == 303
     mentee_page = client.get(mentee.url("a/mentee-capacity")).get_data(as_text=True)
     assert "Your mentor: Maria" in mentee_page
-    assert "The mentor offers Marketing and communication" in mentee_page
+    assert "The mentor offers marketing and communication" in mentee_page
     assert SHARED_HOPE in mentee_page  # the mentor shared this
     mentor_page = client.get(mentor.url("a/mentor-capacity")).get_data(as_text=True)
     assert "Your mentee: Olena" in mentor_page
