@@ -104,3 +104,14 @@ def test_settings_round_trip_through_olx(learner):
     again = learner.create(out.getvalue())
     assert (again.module_id, again.weight) == ("communication-culture", 2.5)
     assert block.has_score is True and block.max_score() == 1.0
+
+
+def test_studio_save_rejects_unknown_ids_and_keeps_the_old_value(learner):
+    block = learner.create('<natalli_module module_id="safe-start"/>')
+    status, body, _ = learner.call(block, "submit_studio_edits",
+                                   {"values": {"module_id": "made-up", "weight": 1.0}, "defaults": []})
+    assert status == 400 and "Unknown module id 'made-up'" in body["error"]["messages"][0]["text"]
+    assert learner.block(block.scope_ids.usage_id).module_id == "safe-start"
+    status, body, _ = learner.call(block, "submit_studio_edits",
+                                   {"values": {"module_id": "networks-and-systems"}, "defaults": []})
+    assert status == 200 and learner.block(block.scope_ids.usage_id).module_id == "networks-and-systems"
