@@ -26,7 +26,7 @@ from lti_tool.domain.groups import form_groups
 from lti_tool.extensions import db
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.session import launch_required
-from lti_tool.models import Context, LaunchSession, utcnow
+from lti_tool.models import Context, LaunchSession, User, utcnow
 from lti_tool.services import csrf
 from lti_tool.services.http import ServiceError
 from lti_tool.services.models import BreakoutGroup, GroupMember, GroupSet
@@ -138,6 +138,11 @@ def regenerate(context: Context, members: list[tuple[str, str]], seed: str | Non
     used = {g.number for g in kept.values()}
     next_number = 1
     planned_locked = set()
+    known_users = dict(
+        db.session.execute(
+            select(User.sub, User.id).where(User.issuer == context.issuer, User.sub.in_(list(names)))
+        ).all()
+    ) if names else {}
     for planned in plan:
         if planned.locked and planned.key in kept:
             group = kept[planned.key]  # type: ignore[index]
@@ -155,6 +160,7 @@ def regenerate(context: Context, members: list[tuple[str, str]], seed: str | Non
                     group_id=group.id,
                     context_pk=context.id,
                     user_sub=sub,
+                    user_id=known_users.get(sub),
                     display_name=(names.get(sub) or "")[:300],
                     pinned=sub in planned.pinned,
                 )

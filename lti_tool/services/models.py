@@ -74,6 +74,10 @@ class GroupMember(db.Model):
     group_id: Mapped[int] = mapped_column(ForeignKey("breakout_group.id", ondelete="CASCADE"))
     context_pk: Mapped[int] = mapped_column(ForeignKey("lti_context.id", ondelete="CASCADE"))
     user_sub: Mapped[str] = mapped_column(String(255))
+    # Set when the person has launched the tool, so erasing that person (lti_tool.privacy) removes the row.
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lti_user.id", ondelete="CASCADE"), nullable=True, index=True
+    )
     display_name: Mapped[str] = mapped_column(String(300), default="")
     # Moved by the facilitator: stays in this group when unlocked groups are regenerated.
     pinned: Mapped[bool] = mapped_column(default=False)

@@ -286,3 +286,47 @@ def test_backoff_grows_and_is_capped():
     assert delays[0] <= 5 and delays[5] > delays[0]
     assert max(delays) <= BACKOFF_CAP_SECONDS
     assert backoff_seconds(1, retry_after=120, rng=rng) >= 120
+
+
+def test_tokens_shared_through_redis(app, lms, monkeypatch):
+    redis = pytest.importorskip("redis")
+    client = redis.Redis.from_url("redis://127.0.0.1:6379/15")
+    try:
+        client.ping()
+    except redis.RedisError:
+        pytest.skip("no Redis on 127.0.0.1:6379")
+    client.flushdb()
+    from lti_tool.services import tokens
+
+    monkeypatch.setitem(app.extensions["natalli"], "redis", client)
+    course = make_course(app, lms)
+    enqueue(app, course.launches["learner-1"])
+    deliver(app)
+    assert any(k.startswith(b"natalli:service-token:") for k in client.keys())
+    tokens.clear_process_cache()  # another process: no local copy, the shared one is used
+    enqueue(app, course.launches["learner-1"])
+    deliver(app)
+    assert len(lms.token_requests) == 1
+    client.flushdb()
+
+
+def test_long_running_worker_delivers_and_stops(app, lms):
+    import threading
+    import time
+
+    from lti_tool.services.delivery import run_forever
+
+    course = make_course(app, lms)
+    stop = threading.Event()
+    worker = threading.Thread(target=run_forever, args=(app,), kwargs={"idle_seconds": 0.05, "stop": stop})
+    worker.start()
+    try:
+        enqueue(app, course.launches["learner-1"], 1.0)  # the worker picks it up while idling
+        deadline = time.monotonic() + 5
+        while not lms.scores.get(course.lineitem) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        worker.join(5)
+    assert not worker.is_alive()
+    assert len(lms.scores[course.lineitem]) == 1

@@ -248,3 +248,16 @@ def test_grades_resend_refuses_rows_of_another_link(app, lms, client):
     with app.test_request_context():
         token = csrf_mod.token_for(teacher)
     assert client.post(f"/s/{teacher}/grades/{row_id}/resend", data={"csrf_token": token}).status_code == 404
+
+
+def test_erasing_a_person_removes_their_group_membership(app, lms, client):
+    from lti_tool.extensions import db
+    from lti_tool.privacy import erase_user, find_user
+
+    course = make_course(app, lms, learners=5)
+    form(client, lms, course, 5)
+    with app.app_context():
+        erase_user(find_user(lms.registration()["issuer"], "learner-1"))
+        db.session.commit()
+        subs = {m.user_sub for m in db.session.scalars(select(GroupMember))}
+    assert "learner-1" not in subs and len(subs) == 4

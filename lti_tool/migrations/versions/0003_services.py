@@ -57,15 +57,18 @@ def upgrade():
     sa.Column('group_id', sa.Integer(), nullable=False),
     sa.Column('context_pk', sa.Integer(), nullable=False),
     sa.Column('user_sub', sa.String(length=255), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('display_name', sa.String(length=300), nullable=False),
     sa.Column('pinned', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['context_pk'], ['lti_context.id'], name=op.f('fk_breakout_member_context_pk_lti_context'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['group_id'], ['breakout_group.id'], name=op.f('fk_breakout_member_group_id_breakout_group'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['lti_user.id'], name=op.f('fk_breakout_member_user_id_lti_user'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_breakout_member')),
     sa.UniqueConstraint('context_pk', 'user_sub', name=op.f('uq_breakout_member_context_pk_user_sub'))
     )
     with op.batch_alter_table('breakout_member', schema=None) as batch_op:
         batch_op.create_index('ix_breakout_member_group', ['group_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_breakout_member_user_id'), ['user_id'], unique=False)
 
     with op.batch_alter_table('score_outbox', schema=None) as batch_op:
         batch_op.add_column(sa.Column('claimed_by', sa.String(length=40), nullable=True))
@@ -87,6 +90,7 @@ def downgrade():
         batch_op.drop_column('claimed_by')
 
     with op.batch_alter_table('breakout_member', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_breakout_member_user_id'))
         batch_op.drop_index('ix_breakout_member_group')
 
     op.drop_table('breakout_member')
