@@ -170,6 +170,7 @@ def template_globals() -> dict[str, Any]:
         "language_names": LANGUAGE_NAMES,
         "support_info": support_text,
         "activity_url": activity_url,
+        "has_endpoint": lambda name: name in current_app.view_functions,
     }
 
 

@@ -77,6 +77,7 @@ def test_launch_dispatch(app, client, make_launch):
     assert overview.status_code == 200 and "Starting safely" in overview.text and "Course insight" not in overview.text
     teacher_home = client.get(make_launch(role="instructor", activity="", sub="t").url("programme"))
     assert "Course insight" in teacher_home.text
+    assert '/groups">Breakout groups</a>' in teacher_home.text  # the services part's groups page
     unknown = client.get(make_launch(activity="no-such-thing", sub="u2").url(""))
     assert unknown.status_code == 404 and "no-such-thing" in unknown.text
     dl = client.get(make_launch(activity="", message_type="LtiDeepLinkingRequest", role="instructor",
