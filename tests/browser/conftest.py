@@ -169,21 +169,20 @@ class A11y:
     def check(self, page: Any, label: str, *, lang: str | None = None, iframes: bool = True) -> None:
         """axe-core on `page` (a Page or a Frame: the tool runs framed inside the LMS, and each frame is
         checked on its own; `iframes=False` keeps axe from waiting on frames it was not injected into)."""
-        from axe_playwright_python.sync_playwright import Axe
-
         page.wait_for_load_state("load")
         problems: list[str] = []
-        results = Axe().run(page, options={"resultTypes": ["violations"], "iframes": iframes})
-        for violation in results.response["violations"]:
+        for violation in run_axe(page, {"resultTypes": ["violations"], "iframes": iframes}):
             if violation.get("impact") not in SERIOUS:
                 continue
             targets = [" ".join(map(str, node.get("target", []))) for node in violation.get("nodes", [])]
             shown = "; ".join(targets[:6]) + (f" (+{len(targets) - 6} more)" if len(targets) > 6 else "")
-            summary = violation["nodes"][0].get("failureSummary", "").replace("\n", " ") if violation.get(
-                "nodes") else ""
+            nodes = violation.get("nodes") or [{}]
+            summary = (nodes[0].get("failureSummary") or "").replace("\n", " ")
+            html = (nodes[0].get("html") or "")[:200]
             problems.append(
                 f"[{violation['impact']}] {violation['id']}: {violation['help']}\n"
                 f"      elements: {shown}\n"
+                f"      first: {html}\n"
                 f"      {summary[:300]}\n"
                 f"      {violation.get('helpUrl', '')}"
             )
@@ -210,6 +209,26 @@ class A11y:
                 f"accessibility problems on {len(self.findings)} of {len(self.checked)} pages checked:\n"
                 + self.report()
             )
+
+
+_AXE_RUN = """async (options) => {
+    const results = await axe.run(document, options);
+    return results.violations.map(v => ({
+        id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+        nodes: v.nodes.map(n => ({target: n.target, html: n.html, failureSummary: n.failureSummary})),
+    }));
+}"""
+
+
+def run_axe(page: Any, options: dict[str, Any]) -> list[dict[str, Any]]:
+    """The axe-core bundled with axe-playwright-python, injected once per document, returning only the
+    violations (what `Axe().run(page)` does, minus shipping every passed check back to Python: that halves
+    the time per page, which matters with ~80 pages per run)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.evaluate(Axe().axe_script)
+    return page.evaluate(_AXE_RUN, options)
 
 
 def _redact(url: str) -> str:

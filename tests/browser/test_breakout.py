@@ -16,7 +16,6 @@ pytestmark = pytest.mark.browser
 
 SCENARIO_LINK = "Scenario breakout: The quiet video call"  # seeded, custom activity=the-quiet-video-call
 SCENARIO_TITLE = "The quiet video call"
-GROUPS_LINK = re.compile(r"breakout groups|groups", re.I)
 
 
 def _roster() -> list[Learner]:
@@ -25,25 +24,13 @@ def _roster() -> list[Learner]:
     return [Learner(p.sub, p.name, p.locale) for p in LEARNERS]
 
 
-def _groups_page(lms: Any, frame: Any) -> bool:
-    """Go from the facilitator view to the breakout groups page the way a facilitator would: by a link.
-    Returns False when no page offers one (then the URL is typed, so the rest of the flow still runs)."""
-    link = frame.get_by_role("link", name=GROUPS_LINK)
-    if link.count():
-        link.first.click()
-        return True
-    token = re.search(r"/s/([^/]+)/", frame.url).group(1)
-    frame.goto(f"{lms.tool_url}/s/{token}/groups")
-    return False
-
-
 def _form_and_publish_groups(lms: Any, a11y: Any) -> Any:
     frame = lms.launch(SCENARIO_LINK, AOIFE, instructor=True)
     expect(frame.get_by_role("heading", level=1)).to_have_text(SCENARIO_TITLE)
     expect(frame.get_by_text("Facilitator view", exact=True).first).to_be_visible()
     a11y.check(frame, "breakout: facilitator view (no notes yet)")
 
-    _groups_page(lms, frame)
+    frame.get_by_role("link", name="Breakout groups", exact=True).click()
     expect(frame.get_by_role("heading", level=1)).to_have_text("Breakout groups")
     frame.get_by_role("button", name="Form groups from the roster").click()
     expect(frame.get_by_role("status")).to_have_text(re.compile(r"Groups formed for \d+ learners"))
@@ -113,21 +100,15 @@ def test_learner_joins_a_breakout_and_writes_the_group_note(lms, a11y, deliver_g
     a11y.assert_clean()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="No page links to the services part's /s/<lt>/groups: neither the scenario facilitator view "
-    "(activities/breakout_facilitator.html) nor the programme page's 'For facilitators' list (launch_home.html).",
-)
-def test_facilitator_finds_the_breakout_groups_page_by_a_link(lms, a11y):
-    """A facilitator must be able to reach "Breakout groups" from where they land (the scenario's facilitator
-    view or the programme page), without typing URLs."""
+def test_facilitator_finds_the_breakout_groups_page_from_the_programme_page(lms, a11y):
+    """Besides the scenario's facilitator view, the programme page's "For facilitators" list leads there."""
     frame = lms.launch(SCENARIO_LINK, AOIFE, instructor=True, check=False)
     expect(frame.get_by_role("heading", level=1)).to_have_text(SCENARIO_TITLE)
-    if frame.get_by_role("link", name=GROUPS_LINK).count() == 0:
-        frame.get_by_role("link", name="All activities").click()
-        expect(frame.get_by_role("heading", level=1)).to_have_text("The NatAlli mentoring programme")
-    assert _groups_page(lms, frame), (
-        "no link to the breakout groups page (/s/<lt>/groups) on the scenario's facilitator view or on the "
-        "programme page's “For facilitators” list"
-    )
+    frame.get_by_role("link", name="All activities").click()
+    expect(frame.get_by_role("heading", level=1)).to_have_text("The NatAlli mentoring programme")
+    frame.get_by_role("region", name="For facilitators").get_by_role("link", name="Breakout groups").click()
     expect(frame.get_by_role("heading", level=1)).to_have_text("Breakout groups")
+    expect(frame.get_by_text("Not yet visible to learners.")).to_have_count(0)  # no groups formed yet
+    expect(frame.get_by_role("button", name="Form groups from the roster")).to_be_visible()
+    a11y.check(frame, "breakout groups (facilitator, none formed)")
+    a11y.assert_clean()
