@@ -70,6 +70,8 @@ class NatalliScenarioBlock(StudioEditableXBlockMixin, GradedMixin, NatalliBlockM
     contributed_to_note = Boolean(default=False, scope=Scope.user_state)
     team_notes = Dict(default={}, scope=Scope.user_state_summary,
                       help="team id -> {text, version, updated_at}: the shared notes of every team.")
+    my_note = Dict(default={}, scope=Scope.user_state,
+                   help="{team, text, version, updated_at}: the last team-note version this learner saved.")
     raw_earned = Float(default=None, scope=Scope.user_state)
 
     editable_fields = ("display_name", "scenario_id", "teamset_id", "weight")
@@ -115,9 +117,25 @@ class NatalliScenarioBlock(StudioEditableXBlockMixin, GradedMixin, NatalliBlockM
         return getattr(self.runtime, "course_id", None) or getattr(self.scope_ids.usage_id, "context_key", None)
 
     def _note(self, team_id: str) -> dict[str, Any]:
+        """The team's note; if the shared field lost this learner's last save, their own copy of it.
+
+        All teams' notes share one field, so two teams saving in the same instant can make the later write
+        carry the other team's older note. Versions only grow, so a stored version below the one this
+        learner saved proves such a loss, and the learner's copy is the newest known text.
+        """
         note = self.team_notes.get(team_id) or {}
-        return {"text": note.get("text", ""), "version": int(note.get("version", 0)),
-                "updated_at": note.get("updated_at", "")}
+        current = {"text": note.get("text", ""), "version": int(note.get("version", 0)),
+                   "updated_at": note.get("updated_at", "")}
+        mine = self.my_note or {}
+        if mine.get("team") == team_id and int(mine.get("version", 0)) > current["version"]:
+            return {"text": mine.get("text", ""), "version": int(mine["version"]),
+                    "updated_at": mine.get("updated_at", ""), "restored": True}
+        return current
+
+    def _store_note(self, team_id: str, note: dict[str, Any]) -> dict[str, Any]:
+        saved = {"text": note["text"], "version": note["version"], "updated_at": note["updated_at"]}
+        self.team_notes = {**self.team_notes, team_id: saved}
+        return saved
 
     # -- views
     def student_view(self, context: dict[str, Any] | None = None) -> Fragment:
@@ -199,7 +217,10 @@ class NatalliScenarioBlock(StudioEditableXBlockMixin, GradedMixin, NatalliBlockM
         team = self.current_team()
         if team is None:
             raise ApiError(404, "no_team", self.ugettext("You are not in a team for this scenario."))
-        return {"team": team, "note": self._note(team["id"])}
+        note = self._note(team["id"])
+        if note.pop("restored", False):
+            self._store_note(team["id"], note)  # heal the shared field from this learner's copy
+        return {"team": team, "note": note}
 
     @json_api
     def save_note(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
@@ -212,12 +233,14 @@ class NatalliScenarioBlock(StudioEditableXBlockMixin, GradedMixin, NatalliBlockM
         if not isinstance(base_version, int) or isinstance(base_version, bool):
             raise ApiError(400, "invalid_field", "'version' must be an integer.")
         current = self._note(team["id"])
+        current.pop("restored", None)
         if base_version != current["version"]:
             raise ApiError(409, "conflict", self.ugettext(
                 "Someone in your group saved a newer version while you were writing. Their version is shown "
                 "below; copy anything you want to keep into your text, then save again."), note=current)
-        saved = {"text": text, "version": current["version"] + 1, "updated_at": utcnow_iso()}
-        self.team_notes = {**self.team_notes, team["id"]: saved}
+        saved = self._store_note(team["id"], {"text": text, "version": current["version"] + 1,
+                                              "updated_at": utcnow_iso()})
+        self.my_note = {"team": team["id"], **saved}
         self.joined_team = True
         if text:
             self.contributed_to_note = True

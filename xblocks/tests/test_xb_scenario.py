@@ -124,3 +124,27 @@ def test_studio_validation_of_scenario_and_teamset(learner):
     assert any("team-set id" in t for t in texts)
     good = learner.create(f'<natalli_scenario scenario_id="{SCENARIO}" teamset_id="breakouts"/>')
     assert good.validate().messages == []
+
+
+def test_a_team_note_lost_to_another_teams_write_is_restored(make_harness):
+    """All teams' notes live in one shared field; another team's request that read the field before our save
+    and wrote after it drops our note. The saver's own copy (a higher version than the field holds) heals it."""
+    teams = FakeTeams({"ana": FakeTeam("t1", "Sunflower"), "bo": FakeTeam("t1", "Sunflower"),
+                       "cy": FakeTeam("t2", "Oak")})
+    ana, bo, cy = (_with_teams(make_harness(u), teams) for u in ("ana", "bo", "cy"))
+    usage = ana.create(f'<natalli_scenario scenario_id="{SCENARIO}" teamset_id="breakouts"/>').scope_ids.usage_id
+
+    stale_cy = cy.block(usage)
+    assert stale_cy.team_notes == {}  # Cy's request has read the field ...
+    ana.call(ana.block(usage), "save_note", {"text": "Sunflower's insight", "version": 0})
+    stale_cy.team_notes = {"t2": {"text": "Oak's note", "version": 1, "updated_at": ""}}
+    stale_cy.save()  # ... and writes after Ana's save: Sunflower's note is gone from the field
+    assert "t1" not in bo.block(usage).team_notes
+
+    assert "Sunflower&#x27;s insight" in ana.render(ana.block(usage))  # Ana still sees her text
+    status, body, _ = ana.call(ana.block(usage), "get_note", {})  # the page's read-back after saving
+    assert body["note"]["text"] == "Sunflower's insight" and body["note"]["version"] == 1
+    assert "Sunflower&#x27;s insight" in bo.render(bo.block(usage))  # healed for the whole team
+    assert bo.block(usage).team_notes["t2"]["text"] == "Oak's note"  # the other team's note is kept
+    status, body, _ = bo.call(bo.block(usage), "save_note", {"text": "Bo adds", "version": 1})
+    assert status == 200 and body["note"]["version"] == 2

@@ -48,6 +48,11 @@ function NatalliScenario(runtime, element, args) {
           conflict.hidden = true;
           C.setStatus(nStatus, t["Saved."], "ok");
           done(res.body);
+          // All teams' notes share one server field: a moment later, read ours back, which lets the
+          // server restore it from this learner's copy if another team's save overwrote it meanwhile.
+          window.setTimeout(function () {
+            C.post(runtime.handlerUrl(element, "get_note"), {}).catch(function () {});
+          }, 1500);
         } else if (res.status === 409 && res.body.note) {
           // Keep the learner's text; show the newer version; the next save deliberately replaces it.
           note.setAttribute("data-version", res.body.note.version);
