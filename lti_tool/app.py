@@ -63,10 +63,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         services,  # LTI Advantage services: tables, blueprints, CLI
     )
     from lti_tool.grades import models as grade_models  # noqa: F401
-    from lti_tool.pairing.views import bp as pairing_bp  # pairing tables and views
     from lti_tool.lti.launch import bp as launch_bp
     from lti_tool.lti.registration import bp as registration_bp
     from lti_tool.pages import bp as pages_bp
+    from lti_tool.pairing.views import bp as pairing_bp  # pairing tables and views
 
     app.register_blueprint(launch_bp)
     app.register_blueprint(registration_bp)
