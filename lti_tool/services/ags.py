@@ -23,6 +23,7 @@ SCORE_TYPE = "application/vnd.ims.lis.v1.score+json"
 LINEITEM_TYPE = "application/vnd.ims.lis.v2.lineitem+json"
 LINEITEMS_TYPE = "application/vnd.ims.lis.v2.lineitemcontainer+json"
 TAG = "natalli"
+MAX_PAGES = 100  # line item lists: a loop guard far above any course
 
 
 def service_scopes(offered: Sequence[str] | None) -> list[str]:
@@ -71,20 +72,26 @@ class AgsClient(ServiceClient):
         )
 
     def find_lineitem(self, lineitems_url: str, resource_link_id: str, resource_id: str = "") -> str | None:
-        """The line item the platform already has for this link (created by deep linking or a past run)."""
-        resp = self.request(
-            "GET",
-            lineitems_url,
-            params={"resource_link_id": resource_link_id},
-            headers={"Accept": LINEITEMS_TYPE},
-        )
-        try:
-            items = resp.json()
-        except ValueError as exc:
-            raise ServiceError("The platform's line item list is not JSON.", resp.status_code) from exc
-        if not isinstance(items, list):
-            raise ServiceError("The platform's line item list is not a JSON array.", resp.status_code)
-        # Some platforms ignore the filter: match on resourceLinkId ourselves, then on our tag + resourceId.
+        """The line item the platform already has for this link (created by deep linking or a past run).
+
+        Reads every page (Link: rel="next"); matches on resourceLinkId first, because some platforms ignore
+        the `resource_link_id` filter, then on our tag + resourceId for an unbound column."""
+        items: list[object] = []
+        url: str | None = lineitems_url
+        params: dict[str, str] | None = {"resource_link_id": resource_link_id}
+        seen: set[str] = set()
+        while url and url not in seen and len(seen) < MAX_PAGES:
+            seen.add(url)
+            resp = self.request("GET", url, params=params, headers={"Accept": LINEITEMS_TYPE})
+            try:
+                page = resp.json()
+            except ValueError as exc:
+                raise ServiceError("The platform's line item list is not JSON.", resp.status_code) from exc
+            if not isinstance(page, list):
+                raise ServiceError("The platform's line item list is not a JSON array.", resp.status_code)
+            items.extend(page)
+            url = (resp.links.get("next") or {}).get("url")
+            params = None  # the next link carries its own query
         for item in items:
             if isinstance(item, dict) and item.get("resourceLinkId") == resource_link_id and item.get("id"):
                 return str(item["id"])

@@ -275,14 +275,39 @@ def resolve_lineitem(job: Job, client: AgsClient) -> str:
 
 
 # -- sending -----------------------------------------------------------------------------------------------------
-def _send_key(jobs: list[Job], deadline: float) -> list[Result]:
+class Breaker:
+    """Platforms found down during this batch: their other rows wait without another timeout each."""
+
+    def __init__(self) -> None:
+        self._down: dict[int, ServiceError] = {}
+        self._lock = threading.Lock()
+
+    def trip(self, platform_id: int, error: ServiceError) -> None:
+        if error.status is None or error.status >= 500 or error.status == 429:
+            with self._lock:
+                self._down.setdefault(platform_id, error)
+
+    def down(self, platform_id: int) -> ServiceError | None:
+        with self._lock:
+            return self._down.get(platform_id)
+
+
+def _send_key(jobs: list[Job], deadline: float, breaker: Breaker | None = None) -> list[Result]:
     """Send one user+link's rows in order; stop at the first that has to wait."""
+    breaker = breaker or Breaker()
     results: list[Result] = []
     for job in jobs:
         if time.monotonic() > deadline:
             break  # lease nearly over: leave the rest to the next pass
-        client = AgsClient(job.platform, job.scopes)
         attempts = job.attempts + 1
+        known_down = breaker.down(job.platform.id)
+        if known_down is not None:
+            delay = backoff_seconds(attempts, known_down.retry_after)
+            results.append(
+                Result(job.row_id, PENDING, attempts, known_down.message, known_down.status, retry_in=delay)
+            )
+            break
+        client = AgsClient(job.platform, job.scopes)
         url: str | None = None
         try:
             url = resolve_lineitem(job, client)
@@ -295,6 +320,7 @@ def _send_key(jobs: list[Job], deadline: float) -> list[Result]:
                                       lineitem_url=url))
                 continue
             if exc.retryable:
+                breaker.trip(job.platform.id, exc)
                 delay = backoff_seconds(attempts, exc.retry_after)
                 results.append(Result(job.row_id, PENDING, attempts, exc.message, exc.status, retry_in=delay))
                 log.warning("score %s: will retry in %.0f s: %s", job.row_id, delay, exc.message)
@@ -365,16 +391,17 @@ def run_batch(app: Flask, limit: int = BATCH_SIZE, threads: int | None = None) -
     for job in jobs:
         by_key.setdefault(job.key, []).append(job)
     threads = threads or int(app.config.get("GRADES_DELIVERY_THREADS", 4))
+    breaker = Breaker()
     results: list[Result] = []
     if threads <= 1 or len(by_key) == 1:
         for key_jobs in by_key.values():
-            results.extend(_send_key(key_jobs, deadline))
+            results.extend(_send_key(key_jobs, deadline, breaker))
     else:
 
         def send_in_context(key_jobs: list[Job]) -> list[Result]:
             with app.app_context():
                 try:
-                    return _send_key(key_jobs, deadline)
+                    return _send_key(key_jobs, deadline, breaker)
                 finally:
                     db.session.remove()
 

@@ -56,6 +56,7 @@ class FakeLms:
             self.lineitem_gets = 0
             self.lineitem_posts = 0
             self.ignore_filter = False
+            self.lineitem_page_size = 0  # 0: one page
 
     def registration(self, issuer: str = "https://lms.example.org", client_id: str = "natalli-client") -> dict[str, Any]:
         return {
@@ -151,8 +152,13 @@ class FakeLms:
                     i for i in self.lineitems.values()
                     if self.ignore_filter or not wanted or i.get("resourceLinkId") == wanted
                 ]
-            resp = self._json(items)
+            page = int(request.args.get("page", "1"))
+            size = self.lineitem_page_size or max(1, len(items))
+            resp = self._json(items[(page - 1) * size : page * size])
             resp.headers["Content-Type"] = "application/vnd.ims.lis.v2.lineitemcontainer+json"
+            if page * size < len(items):
+                query = urlencode({"page": page + 1, **({"resource_link_id": wanted} if wanted else {})})
+                resp.headers["Link"] = f'<{self.base}/ctx/lineitems?{query}>; rel="next"'
             return resp
         if "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem" not in scopes:
             return self._json({"error": "insufficient_scope"}, 403)

@@ -132,6 +132,23 @@ def test_timeout_after_the_platform_recorded_is_not_sent_twice(app, lms, monkeyp
     assert row.status == DELIVERED and row.last_status == 409
 
 
+def test_a_down_platform_costs_one_attempt_per_pass_not_one_per_learner(app, lms, monkeypatch):
+    monkeypatch.setitem(app.config, "HTTP_TIMEOUT_SECONDS", 0.2)
+    lms.slow_seconds = 0.4
+    course = make_course(app, lms, learners=20)
+    for sub, lt in course.launches.items():
+        if sub.startswith("learner"):
+            enqueue(app, lt)
+    lms.mode = "slow"
+    report = deliver(app, threads=1)
+    assert report.retrying == 20 and report.delivered == 0
+    assert lms.score_attempts == 1  # one timeout, then the other 19 wait without trying
+    assert all("did not answer" in r.last_error for r in rows(app))
+    lms.mode = "ok"
+    make_due(app)
+    assert deliver(app).delivered == 20
+
+
 def test_rate_limit_honours_retry_after(app, lms):
     course = make_course(app, lms)
     enqueue(app, course.launches["learner-1"])
@@ -191,6 +208,19 @@ def test_lineitem_found_by_resource_link_then_remembered(app, lms):
     assert len(lms.scores[existing]) == 2
     with app.app_context():
         assert db.session.get(ResourceLink, course.link_pk).lineitem_url == existing
+
+
+def test_lineitem_found_on_a_later_page(app, lms):
+    course = make_course(app, lms, with_lineitem=False)
+    lms.ignore_filter = True
+    lms.lineitem_page_size = 10
+    for n in range(25):
+        lms.add_lineitem(f"Other {n}", f"other-{n}")
+    ours = lms.add_lineitem("Ours", "link-1")
+    enqueue(app, course.launches["learner-1"])
+    assert deliver(app).delivered == 1
+    assert lms.lineitem_gets == 3 and lms.lineitem_posts == 0
+    assert len(lms.scores[ours]) == 1
 
 
 def test_lineitem_created_when_platform_has_none(app, lms):
