@@ -47,10 +47,12 @@ def launch_home(lt: str):
     try:
         item = catalog().get(activity_id, lang())
     except KeyError:
-        return render_template("launch_home.html", activities=_grouped(), unknown=activity_id), 404
+        return render_template("launch_home.html", activities=_grouped(), statuses=_statuses(),
+                               unknown=activity_id), 404
     views = KIND_VIEWS.get(item.kind)
     if views is None:
-        return render_template("launch_home.html", activities=_grouped(), unavailable=item), 200
+        return render_template("launch_home.html", activities=_grouped(), statuses=_statuses(),
+                               unavailable=item), 200
     endpoint = views[1] if launch.is_instructor else views[0]
     args = {views[2]: item.id} if views[2] else {}
     return redirect(url_for(endpoint, lt=lt, **args), 303)
@@ -66,7 +68,26 @@ def _grouped() -> list[tuple[str, list]]:
 @launch_required()
 def overview(lt: str):
     """Every activity of the programme, for launches that name none (and as the home of the nav bar)."""
-    return render_template("launch_home.html", activities=_grouped())
+    return render_template("launch_home.html", activities=_grouped(), statuses=_statuses())
+
+
+def _statuses() -> dict[str, str]:
+    """The launching person's own progress per activity in this course: "done" or "started"."""
+    from sqlalchemy import select
+
+    from lti_tool.activities.models import ActivityState, JournalEntry
+
+    launch = g.launch
+    if launch.context_pk is None:
+        return {}
+    rows = db.session.scalars(select(ActivityState).where(
+        ActivityState.user_id == launch.user_id, ActivityState.context_pk == launch.context_pk))
+    statuses = {r.activity_id: "done" if r.completed else "started" for r in rows}
+    has_entries = db.session.scalars(select(JournalEntry.id).where(
+        JournalEntry.user_id == launch.user_id, JournalEntry.context_pk == launch.context_pk).limit(1)).first()
+    if has_entries and "reflection-journal" not in statuses:
+        statuses["reflection-journal"] = "started"
+    return statuses
 
 
 @bp.get("/s/<lt>/support")

@@ -90,3 +90,13 @@ def test_launch_dispatch(app, client, make_launch):
                            (SCENARIO, f"/scenario/{SCENARIO}/")]:
         resp = client.get(make_launch(activity=activity, sub=f"s-{activity}").url(""))
         assert resp.headers["Location"].endswith(tail), activity
+
+
+def test_programme_page_shows_own_progress(app, client, make_launch):
+    learner = make_launch(activity="")
+    page = client.get(learner.url("programme"))
+    assert "badge" not in page.text.split("kind-module")[1].split("</section>")[0]
+    client.get(learner.url("module/safe-start/"), follow_redirects=True)
+    page = client.get(learner.url("programme"))
+    module_list = page.text.split('id="kind-module"')[1].split("</section>")[0]
+    assert module_list.count("In progress") == 1
