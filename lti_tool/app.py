@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, g, jsonify, render_template, request
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy.exc import InterfaceError, OperationalError
+from werkzeug.exceptions import HTTPException
 
 from lti_tool.config import load_config
 from lti_tool.extensions import db, migrate
@@ -99,6 +101,23 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
+def error_response(code: str, message: str, status: int, headers: dict[str, str] | None = None):
+    """A refusal a person can read: an HTML page, or JSON when the client asks for it."""
+    if wants_json():
+        body = jsonify({"error": code, "message": message})
+    else:
+        body = render_template("error.html", code=code, message=message, status=status)
+    return body, status, headers or {}
+
+
+# Plain HTTP errors, with words for people instead of Werkzeug's defaults (translated in the catalogs).
+HTTP_ERRORS = {
+    404: ("not_found", lazy_gettext("This page does not exist.")),
+    405: ("method_not_allowed", lazy_gettext("This address does not accept that kind of request.")),
+    413: ("too_large", lazy_gettext("What you sent is too large. Please shorten it and try again.")),
+}
+
+
 def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(LaunchError)
     def launch_error(exc: LaunchError):
@@ -106,44 +125,25 @@ def _register_error_handlers(app: Flask) -> None:
         log.warning("refused: %s (%s) %s", exc.code, exc.status, request.path)
         if request.path == "/lti/launch":
             app.extensions["natalli"]["metrics"].launch(exc.code)
-        if wants_json():
-            return jsonify({"error": exc.code, "message": exc.message}), exc.status
-        return render_template("error.html", code=exc.code, message=exc.message, status=exc.status), exc.status
+        return error_response(exc.code, exc.message, exc.status)
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
     def database_unavailable(exc: Exception):
         db.session.rollback()
         log.error("database unavailable: %s", exc.__class__.__name__)
-        message = (
+        message = gettext(
             "The tool cannot reach its database right now. Nothing was saved from this request and nothing "
             "you saved before is lost. Please try again in a few minutes."
         )
-        if wants_json():
-            return jsonify({"error": "unavailable", "message": message}), 503, {"Retry-After": "60"}
-        page = render_template("error.html", code="unavailable", message=message, status=503)
-        return page, 503, {"Retry-After": "60"}
+        return error_response("unavailable", message, 503, {"Retry-After": "60"})
 
-    @app.errorhandler(413)
-    def too_large(_exc: Exception):
-        message = "What you sent is too large. Please shorten it and try again."
-        if wants_json():
-            return jsonify({"error": "too_large", "message": message}), 413
-        return render_template("error.html", code="too_large", message=message, status=413), 413
+    def http_error(exc: HTTPException):
+        code, message = HTTP_ERRORS[exc.code]
+        return error_response(code, str(message), exc.code)
 
-    @app.errorhandler(404)
-    def not_found(_exc: Exception):
-        message = "This page does not exist."
-        if wants_json():
-            return jsonify({"error": "not_found", "message": message}), 404
-        return render_template("error.html", code="not_found", message=message, status=404), 404
-
-    @app.errorhandler(405)
-    def not_allowed(_exc: Exception):
-        message = "This address does not accept that kind of request."
-        if wants_json():
-            return jsonify({"error": "method_not_allowed", "message": message}), 405
-        return render_template("error.html", code="method_not_allowed", message=message, status=405), 405
+    for status in HTTP_ERRORS:
+        app.register_error_handler(status, http_error)
 
 
 def _register_request_hooks(app: Flask) -> None:

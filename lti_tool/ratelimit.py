@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, request
+from flask_babel import gettext
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -52,14 +53,9 @@ def init_rate_limits(app: Flask) -> Limiter:
 
     @app.errorhandler(429)
     def too_many(exc):
-        from lti_tool.app import wants_json
+        from lti_tool.app import error_response
 
-        message = "Too many attempts in a short time. Please wait a minute and open the activity again."
-        retry = getattr(exc, "retry_after", None) or 60
-        if wants_json():
-            response = jsonify({"error": "rate_limited", "message": message})
-        else:
-            response = render_template("error.html", code="rate_limited", message=message, status=429)
-        return response, 429, {"Retry-After": str(retry)}
+        message = gettext("Too many attempts in a short time. Please wait a minute and open the activity again.")
+        return error_response("rate_limited", message, 429, {"Retry-After": str(getattr(exc, "retry_after", None) or 60)})
 
     return limiter

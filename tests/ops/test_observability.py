@@ -98,3 +98,13 @@ def test_forwarded_headers_only_from_trusted_proxies(database_url):
     resp = client.get("/_whoami", headers=forwarded, environ_base={"REMOTE_ADDR": "203.0.113.9"})
     assert seen == {"addr": "203.0.113.9", "scheme": "http"}
     assert resp.headers["X-Request-Id"] != "req-abc"
+
+
+def test_plain_http_errors_are_readable(client):
+    page = client.get("/no/such/page")
+    assert page.status_code == 404 and "This page does not exist." in page.get_data(as_text=True)
+    api = client.get("/no/such/page", headers={"Accept": "application/json"})
+    assert api.json == {"error": "not_found", "message": "This page does not exist."}
+    assert client.get("/lti/launch").status_code == 405
+    big = client.post("/lti/launch", data={"id_token": "x" * 300_000}, headers={"Accept": "application/json"})
+    assert big.status_code == 413 and big.json["error"] == "too_large"
