@@ -125,7 +125,8 @@ def _register_error_handlers(app: Flask) -> None:
         log.warning("refused: %s (%s) %s", exc.code, exc.status, request.path)
         if request.path == "/lti/launch":
             app.extensions["natalli"]["metrics"].launch(exc.code)
-        return error_response(exc.code, exc.message, exc.status)
+        # Messages are English msgids; the catalogs carry the learner-facing ones in nl/uk/de.
+        return error_response(exc.code, gettext(exc.message), exc.status)
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)

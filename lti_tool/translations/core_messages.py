@@ -1,0 +1,120 @@
+"""Source of the core catalogs (base page, errors, "your data" pages) in nl/uk/de.
+
+Run `python -m lti_tool.translations.core_messages` to regenerate messages.po/.mo beside this file after
+changing a string. English msgids are the reference text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import write_po
+
+T: dict[str, dict[str, str]] = {
+    "Skip to content": {"nl": "Naar de inhoud", "uk": "Перейти до змісту", "de": "Zum Inhalt springen"},
+    "Something needs attention": {"nl": "Er is iets aan de hand", "uk": "Щось потребує уваги", "de": "Etwas braucht Aufmerksamkeit"},
+    "We could not open this page": {"nl": "We konden deze pagina niet openen", "uk": "Не вдалося відкрити цю сторінку", "de": "Wir konnten diese Seite nicht öffnen"},
+    "Reference:": {"nl": "Referentie:", "uk": "Код:", "de": "Referenz:"},
+    "Nothing you already saved has been lost.": {
+        "nl": "Niets van wat je al had opgeslagen is verloren gegaan.",
+        "uk": "Усе, що ви вже зберегли, залишилося на місці.",
+        "de": "Nichts, was du schon gespeichert hast, ist verloren.",
+    },
+    "This page does not exist.": {"nl": "Deze pagina bestaat niet.", "uk": "Такої сторінки не існує.", "de": "Diese Seite gibt es nicht."},
+    "This address does not accept that kind of request.": {
+        "nl": "Dit adres accepteert dit soort verzoek niet.",
+        "uk": "Ця адреса не приймає такий запит.",
+        "de": "Diese Adresse nimmt diese Art von Anfrage nicht an.",
+    },
+    "What you sent is too large. Please shorten it and try again.": {
+        "nl": "Wat je hebt verstuurd is te groot. Maak het wat korter en probeer het opnieuw.",
+        "uk": "Надісланий текст завеликий. Будь ласка, скоротіть його і спробуйте ще раз.",
+        "de": "Was du gesendet hast, ist zu groß. Bitte kürze es und versuche es noch einmal.",
+    },
+    "The tool cannot reach its database right now. Nothing was saved from this request and nothing you saved before is lost. Please try again in a few minutes.": {
+        "nl": "De tool kan zijn database nu niet bereiken. Van dit verzoek is niets opgeslagen en niets van wat je eerder opsloeg is verloren. Probeer het over een paar minuten opnieuw.",
+        "uk": "Зараз інструмент не може з'єднатися зі своєю базою даних. Цей запит не збережено, а все, що ви зберегли раніше, на місці. Спробуйте ще раз за кілька хвилин.",
+        "de": "Das Tool erreicht seine Datenbank gerade nicht. Aus dieser Anfrage wurde nichts gespeichert, und nichts, was du vorher gespeichert hast, ist verloren. Bitte versuche es in ein paar Minuten noch einmal.",
+    },
+    "Too many attempts in a short time. Please wait a minute and open the activity again.": {
+        "nl": "Te veel pogingen in korte tijd. Wacht een minuutje en open de activiteit opnieuw.",
+        "uk": "Забагато спроб за короткий час. Зачекайте хвилину і відкрийте активність знову.",
+        "de": "Zu viele Versuche in kurzer Zeit. Bitte warte eine Minute und öffne die Aktivität erneut.",
+    },
+    "This launch was already used or has expired. Please open the activity again from your course.": {
+        "nl": "Deze link is al gebruikt of verlopen. Open de activiteit opnieuw vanuit je cursus.",
+        "uk": "Це посилання вже використано або його термін минув. Відкрийте активність знову зі свого курсу.",
+        "de": "Dieser Aufruf wurde schon verwendet oder ist abgelaufen. Bitte öffne die Aktivität erneut aus deinem Kurs.",
+    },
+    "This launch has expired. Please open the activity again from your course.": {
+        "nl": "Deze link is verlopen. Open de activiteit opnieuw vanuit je cursus.",
+        "uk": "Термін дії посилання минув. Відкрийте активність знову зі свого курсу.",
+        "de": "Dieser Aufruf ist abgelaufen. Bitte öffne die Aktivität erneut aus deinem Kurs.",
+    },
+    "This launch was not started in this browser. Open the activity from your course.": {
+        "nl": "Deze link is niet in deze browser gestart. Open de activiteit vanuit je cursus.",
+        "uk": "Це посилання відкрито не в цьому браузері. Відкрийте активність зі свого курсу.",
+        "de": "Dieser Aufruf wurde nicht in diesem Browser begonnen. Öffne die Aktivität aus deinem Kurs.",
+    },
+    "We could not find your session. Please open the activity again from your course.": {
+        "nl": "We konden je sessie niet vinden. Open de activiteit opnieuw vanuit je cursus.",
+        "uk": "Не вдалося знайти ваш сеанс. Відкрийте активність знову зі свого курсу.",
+        "de": "Wir konnten deine Sitzung nicht finden. Bitte öffne die Aktivität erneut aus deinem Kurs.",
+    },
+    "Your session has ended. Anything you saved is kept — please open the activity again from your course.": {
+        "nl": "Je sessie is afgelopen. Alles wat je hebt opgeslagen blijft bewaard — open de activiteit opnieuw vanuit je cursus.",
+        "uk": "Ваш сеанс завершився. Усе збережене залишається — відкрийте активність знову зі свого курсу.",
+        "de": "Deine Sitzung ist beendet. Alles Gespeicherte bleibt erhalten — bitte öffne die Aktivität erneut aus deinem Kurs.",
+    },
+    "This page is for the course's facilitators.": {
+        "nl": "Deze pagina is voor de begeleiders van de cursus.",
+        "uk": "Ця сторінка призначена для фасилітаторів курсу.",
+        "de": "Diese Seite ist für die Moderation des Kurses.",
+    },
+    "Your data": {"nl": "Jouw gegevens", "uk": "Ваші дані", "de": "Deine Daten"},
+    "Everything you write here belongs to you. You can take a copy with you or erase it at any time.": {
+        "nl": "Alles wat je hier schrijft is van jou. Je kunt er altijd een kopie van meenemen of het wissen.",
+        "uk": "Усе, що ви тут пишете, належить вам. Ви будь-коли можете завантажити копію або все стерти.",
+        "de": "Alles, was du hier schreibst, gehört dir. Du kannst jederzeit eine Kopie mitnehmen oder alles löschen.",
+    },
+    "Download a copy": {"nl": "Een kopie downloaden", "uk": "Завантажити копію", "de": "Eine Kopie herunterladen"},
+    "Download everything (JSON)": {"nl": "Alles downloaden (JSON)", "uk": "Завантажити все (JSON)", "de": "Alles herunterladen (JSON)"},
+    "Erase everything": {"nl": "Alles wissen", "uk": "Стерти все", "de": "Alles löschen"},
+    "This deletes all your entries, notes, plans, answers and progress in every course that uses this tool on this platform. It cannot be undone. Grades already sent to your course stay in the course's gradebook.": {
+        "nl": "Hiermee wis je al je notities, aantekeningen, plannen, antwoorden en voortgang in elke cursus op dit platform die deze tool gebruikt. Dit kan niet ongedaan worden gemaakt. Cijfers die al naar je cursus zijn gestuurd, blijven in het cijferoverzicht van de cursus staan.",
+        "uk": "Це видалить усі ваші записи, нотатки, плани, відповіді та поступ у кожному курсі на цій платформі, що використовує цей інструмент. Скасувати це неможливо. Оцінки, вже надіслані до курсу, залишаться в журналі оцінок курсу.",
+        "de": "Damit löschst du alle deine Einträge, Notizen, Pläne, Antworten und deinen Fortschritt in jedem Kurs auf dieser Plattform, der dieses Tool nutzt. Das lässt sich nicht rückgängig machen. Bewertungen, die schon an deinen Kurs gesendet wurden, bleiben im Bewertungsbuch des Kurses.",
+    },
+    "Type ERASE to confirm": {"nl": "Typ ERASE om te bevestigen", "uk": "Введіть ERASE, щоб підтвердити", "de": "Gib ERASE ein, um zu bestätigen"},
+    "Erase all my data": {"nl": "Al mijn gegevens wissen", "uk": "Стерти всі мої дані", "de": "Alle meine Daten löschen"},
+    "To erase everything, type ERASE in the box and press the button.": {
+        "nl": "Typ ERASE in het vak en druk op de knop om alles te wissen.",
+        "uk": "Щоб стерти все, введіть ERASE у поле і натисніть кнопку.",
+        "de": "Um alles zu löschen, gib ERASE in das Feld ein und drücke den Knopf.",
+    },
+    "Your data has been erased": {"nl": "Je gegevens zijn gewist", "uk": "Ваші дані стерто", "de": "Deine Daten wurden gelöscht"},
+    "Nothing you wrote is stored by this tool any more. If you open the activity again from your course, you start with an empty page.": {
+        "nl": "Deze tool bewaart niets meer van wat je hebt geschreven. Als je de activiteit opnieuw opent vanuit je cursus, begin je met een lege pagina.",
+        "uk": "Цей інструмент більше не зберігає нічого з написаного вами. Якщо ви знову відкриєте активність зі свого курсу, почнете з чистої сторінки.",
+        "de": "Dieses Tool speichert nichts mehr von dem, was du geschrieben hast. Wenn du die Aktivität erneut aus deinem Kurs öffnest, beginnst du mit einer leeren Seite.",
+    },
+}
+
+
+def build(directory: Path = Path(__file__).parent) -> None:
+    for lang in ("nl", "uk", "de"):
+        catalog = Catalog(locale=lang, domain="messages", project="natalli-lti")
+        for msgid, translations in T.items():
+            catalog.add(msgid, translations[lang])
+        out = directory / lang / "LC_MESSAGES"
+        out.mkdir(parents=True, exist_ok=True)
+        with open(out / "messages.po", "wb") as po:
+            write_po(po, catalog, omit_header=False, width=110)
+        with open(out / "messages.mo", "wb") as mo:
+            write_mo(mo, catalog)
+
+
+if __name__ == "__main__":
+    build()
