@@ -266,19 +266,31 @@ def match(
     assigned: dict[int, int] = {}
     if rows and columns:
         base = np.full((len(rows), len(mentors)), INFEASIBLE)
+        row_index = {p.id: i for i, p in enumerate(rows)}
+        mentor_index = {m.id: k for k, m in enumerate(mentors)}
         for i, mentee in enumerate(rows):
             for k, mentor in enumerate(mentors):
                 if feasible(mentee, mentor, settings):
                     base[i, k] = -fit(mentee, mentor)
-        mentor_index = {m.id: k for k, m in enumerate(mentors)}
         column_mentor = np.array([mentor_index[mentor.id] for mentor, _slot in columns])
         column_slot = np.array([slot for _mentor, slot in columns], dtype=float)
-        cost = base[:, column_mentor]
-        cost = np.where(cost < INFEASIBLE / 2, cost + SLOT_STEP * column_slot, cost)
-        row_idx, col_idx = linear_sum_assignment(cost)
-        for i, j in zip(row_idx, col_idx, strict=True):
-            if cost[i, j] < INFEASIBLE / 2:
-                assigned[rows[i].id] = columns[j][0].id
+        fixed = {(p.mentee, p.mentor) for p in pairs}
+        # Two people in both roles must not end up as each other's mentor: when the optimum does that,
+        # forbid the weaker direction and solve again (each round forbids one more pair, so this ends).
+        # Two locked pairs that form such a cycle were the facilitator's explicit choice and stay.
+        while True:
+            assigned = _assign(base, column_mentor, column_slot, rows, columns)
+            chosen = set(assigned.items()) | fixed
+            mutual = [
+                (a, b) for a, b in chosen if (b, a) in chosen and a < b and not {(a, b), (b, a)} <= fixed
+            ]
+            if not mutual:
+                break
+            for a, b in mutual:
+                # Forbid whichever direction is free to change and fits worse.
+                options = [(x, y) for x, y in ((a, b), (b, a)) if (x, y) not in fixed]
+                x, y = min(options, key=lambda d: -base[row_index[d[0]], mentor_index[d[1]]])
+                base[row_index[x], mentor_index[y]] = INFEASIBLE
     for mentee in rows:
         mentor_id = assigned.get(mentee.id)
         if mentor_id is not None:
@@ -293,6 +305,19 @@ def match(
     ]
     pairs.sort(key=lambda p: (p.mentor, p.mentee))
     return Result(tuple(pairs), tuple(unmatched))
+
+
+def _assign(
+    base: np.ndarray, column_mentor: np.ndarray, column_slot: np.ndarray,
+    rows: Sequence[Person], columns: Sequence[tuple[Person, int]],
+) -> dict[int, int]:
+    """One optimal assignment: mentee id -> mentor id, feasible pairs only."""
+    cost = base[:, column_mentor]
+    cost = np.where(cost < INFEASIBLE / 2, cost + SLOT_STEP * column_slot, cost)
+    row_idx, col_idx = linear_sum_assignment(cost)
+    return {
+        rows[i].id: columns[j][0].id for i, j in zip(row_idx, col_idx, strict=True) if cost[i, j] < INFEASIBLE / 2
+    }
 
 
 def why_mentee(mentee: Person, mentors: Sequence[Person], settings: Settings) -> str:

@@ -13,6 +13,7 @@ from babel.lists import format_list
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from lti_tool.domain import matching as mt
@@ -229,11 +230,15 @@ def load_course(context_pk: int) -> Course:
 
 
 def get_round(context_pk: int) -> PairingRound:
-    row = db.session.scalars(select(PairingRound).where(PairingRound.context_pk == context_pk)).first()
+    query = select(PairingRound).where(PairingRound.context_pk == context_pk)
+    row = db.session.scalars(query).first()
     if row is None:
-        row = PairingRound(context_pk=context_pk, max_mentees=2, availability_required=False)
-        db.session.add(row)
-        db.session.flush()
+        try:
+            with db.session.begin_nested():  # two facilitators opening the page at once: one row wins
+                row = PairingRound(context_pk=context_pk, max_mentees=2, availability_required=False)
+                db.session.add(row)
+        except IntegrityError:
+            row = db.session.scalars(query).one()
     return row
 
 

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, current_app, g, redirect, render_template
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import delete, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from lti_tool.activities.common import check_csrf, csrf_token
 from lti_tool.domain.grading import self_assessment_outcome
@@ -330,6 +331,14 @@ def _render_facilitator(status: int = 200, message: str = ""):
 
 
 def _back(lt: str, done: str, anchor: str | None = None):
+    """Commit the facilitator's change and go back to the page; a clash with a colleague's simultaneous
+    change (the same mentee paired twice) is reported instead of failing."""
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return _render_facilitator(409, _("Someone else changed the pairs at the same moment. Please check the "
+                                          "pairs below and try again."))
     return redirect(url_for("pairing.facilitator", lt=lt, done=done, _anchor=anchor), 303)
 
 
@@ -348,7 +357,6 @@ def settings(lt: str):
     round_.max_mentees = max_mentees
     round_.availability_required = request.form.get("availability_required") == "1"
     round_.updated_at = utcnow()
-    db.session.commit()
     return _back(lt, "settings")
 
 
@@ -356,7 +364,6 @@ def settings(lt: str):
 @launch_required("instructor")
 def propose(lt: str):
     sv.propose(_context_pk())
-    db.session.commit()
     return _back(lt, "proposed", "pairs")
 
 
@@ -367,7 +374,6 @@ def accept_all(lt: str):
         if pair.status == PROPOSED:
             pair.status = ACCEPTED
             pair.updated_at = utcnow()
-    db.session.commit()
     return _back(lt, "accepted_all", "pairs")
 
 
@@ -379,7 +385,6 @@ def publish(lt: str):
         return _render_facilitator(400, _("There is no accepted or locked pair to publish yet. Accept the pairs "
                                           "you agree with first."))
     sv.publish(ctx)
-    db.session.commit()
     return _back(lt, "published")
 
 
@@ -387,7 +392,6 @@ def publish(lt: str):
 @launch_required("instructor")
 def unpublish(lt: str):
     sv.unpublish(_context_pk())
-    db.session.commit()
     return _back(lt, "unpublished")
 
 
@@ -419,14 +423,12 @@ def pair_action(lt: str, pair_id: int, action: str):
     elif action == "remove":
         _refuse_locked(pair)
         db.session.delete(pair)
-        db.session.commit()
         return _back(lt, "removed", "unmatched")
     elif action == "swap":
         return _swap(lt, pair)
     else:
         raise LaunchError("not_found", _("This page does not exist."), 404)
     pair.updated_at = utcnow()
-    db.session.commit()
     return _back(lt, done, anchor)
 
 
@@ -461,7 +463,6 @@ def _swap(lt: str, pair: PairingPair):
         sv.refresh_pair(pair, course)
     else:
         return _render_facilitator(400, _("Please choose who to swap with."))
-    db.session.commit()
     return _back(lt, "swapped", f"pair-{pair.id}")
 
 
@@ -490,6 +491,5 @@ def add_pair(lt: str):
                        status=ACCEPTED, created_at=utcnow())
     sv.refresh_pair(pair, course)
     db.session.add(pair)
-    db.session.commit()
-    return _back(lt, "added", f"pair-{pair.id}")
+    return _back(lt, "added", "pairs")
 

@@ -240,3 +240,24 @@ def test_explanation_reads_like_the_issue_example():
 def test_reasons_round_trip_through_json():
     reason = mt.Reason(mt.TIME_SHORT, (), "weekly", "one-hour-month")
     assert mt.Reason.from_json(reason.to_json()) == reason
+
+
+def test_two_people_in_both_roles_are_not_each_others_mentor():
+    # A and B both mentor and are mentored; each is the other's best fit in both directions.
+    a = person(1, areas={"law"}, strengths={"it": 4})
+    b = person(2, areas={"it"}, strengths={"law": 4})
+    c = person(3, areas={"finance"})  # a third mentor, a poorer fit for both
+    result = match([a, b], [a, b, c], Settings(max_mentees=2))
+    chosen = {(p.mentee, p.mentor) for p in result.pairs}
+    assert not any((y, x) in chosen for x, y in chosen)
+    assert len(result.pairs) == 2  # both still get a mentor
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(people_st, min_size=1, max_size=6), st.integers(1, 2))
+def test_people_in_both_roles_never_form_a_two_way_pair(raw, cap):
+    everyone = _people(raw, 1)
+    result = match(everyone, everyone, Settings(max_mentees=cap))
+    chosen = {(p.mentee, p.mentor) for p in result.pairs}
+    assert all(x != y for x, y in chosen)
+    assert not any((y, x) in chosen for x, y in chosen)
