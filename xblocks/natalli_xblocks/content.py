@@ -59,13 +59,10 @@ def _catalog() -> Any:
 
 
 def _lookup(getter: str, activity_id: str, lang: str) -> Any:
+    """`catalog.module(id, lang)` etc.; the loader raises KeyError for an unknown id (or one of another kind)."""
     try:
         return getattr(_catalog(), getter)(activity_id, lang=lang)
-    except (KeyError, LookupError) as exc:
-        raise UnknownContent(activity_id) from exc
-    except Exception as exc:  # the loader's own "not found" error type is not part of the documented API
-        if type(exc).__name__ == "ContentError":
-            raise
+    except KeyError as exc:
         raise UnknownContent(activity_id) from exc
 
 
