@@ -114,3 +114,22 @@ def test_autosave_and_kept_text_in_browser(app, live_tool, make_launch):
             assert "Words after expiry" in kept
         finally:
             browser.close()
+
+
+def test_group_note_picks_up_a_newer_version(app, live_tool, client, make_launch, form_groups):
+    """An open, untouched group note takes a group member's newer text (and version) by itself."""
+    anna = make_launch(activity=SCENARIO, sub="anna")
+    bohdana = make_launch(activity=SCENARIO, sub="bohdana")
+    form_groups(anna.context_pk, [("anna", "Anna"), ("bohdana", "Bohdana")])
+    with playwright.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.goto(live_tool + anna.url(f"scenario/{SCENARIO}/"))
+            other = client.get(bohdana.url(f"scenario/{SCENARIO}/"))
+            client.post(bohdana.url(f"scenario/{SCENARIO}/note"),
+                        data={"text": "Bohdana's point", "version": "0", "csrf_token": csrf_of(other.text)})
+            page.wait_for_selector('#group-note input[name="version"][value="1"]', state="attached", timeout=30_000)
+            assert page.input_value("#note-text") == "Bohdana's point"
+        finally:
+            browser.close()

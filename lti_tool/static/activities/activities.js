@@ -105,6 +105,29 @@
     setStatus(status, t("restored"), "warn");
   }
 
+  // ---- group note: notice newer versions saved by group members -------------------------------------
+  document.querySelectorAll("form[data-note-url]").forEach(function (form) {
+    var area = form.querySelector("textarea"), version = form.querySelector('input[name="version"]');
+    var status = form.querySelector(".status"), original = area.value, warned = false;
+    function poll() {
+      fetch(form.getAttribute("data-note-url"), { headers: { Accept: "application/json" }, credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (note) {
+          if (!note || String(note.version) === version.value) return;
+          if (area.value === original) {
+            // Nothing typed here yet: take the group's text and its version.
+            area.value = original = note.text; version.value = note.version;
+            setStatus(status, form.getAttribute("data-note-updated"), "ok");
+          } else if (!warned) {
+            warned = true;
+            setStatus(status, form.getAttribute("data-note-newer"), "warn");
+          }
+        })
+        .catch(function () { /* offline: the save itself will report */ });
+    }
+    setInterval(poll, 20000);
+  });
+
   // ---- print buttons (hidden without script; the browser's own print works anyway) ----------------------
   document.querySelectorAll("[data-print]").forEach(function (b) {
     b.hidden = false;
