@@ -72,9 +72,10 @@ class TooLong(ValueError):
         self.length = length
 
 
-def parse_answers(sa: Any, form: Any) -> tuple[dict[str, Any], list[str]]:
+def parse_answers(sa: Any, form: Any, limit: int | None = TEXT_LIMIT) -> tuple[dict[str, Any], list[str]]:
     """Form -> (answers, shared question ids), keeping only ids the content defines. Every question is
-    optional: an unanswered question is simply absent."""
+    optional: an unanswered question is simply absent. Text beyond `limit` raises TooLong (None: keep it,
+    to show a refused form back as it was sent)."""
     scale = {o.id for o in sa.scale}
     answers: dict[str, Any] = {}
     for q in sa.questions:
@@ -94,7 +95,7 @@ def parse_answers(sa: Any, form: Any) -> tuple[dict[str, Any], list[str]]:
                 answers[q.id] = value
         elif q.type == "text":
             text = (form.get(f"q-{q.id}") or "").replace("\x00", "").replace("\r\n", "\n").strip()
-            if len(text) > TEXT_LIMIT:
+            if limit is not None and len(text) > limit:
                 raise TooLong(q.id, len(text))
             if text:
                 answers[q.id] = text

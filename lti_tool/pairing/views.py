@@ -91,11 +91,11 @@ def _render_assessment(assessment_id: str, status: int = 200, message: str = "",
     ctx = _context_pk()
     profile = sv.profile_for(ctx, g.launch.user_id)
     row = sv.answer_row(profile, assessment_id)
-    answers = dict(row.answers) if row else {}
-    shared = set(row.shared) if row else set()
-    if form is not None:  # a refused post: show what was sent, not what is stored
-        answers = _answers_from_form(sa, form)
-        shared = {q.id for q in sa.questions if form.get(f"share-{q.id}") == "1"}
+    stored = dict(row.answers) if row else {}
+    answers, shared = stored, set(row.shared) if row else set()
+    if form is not None:  # a refused post: the form shows what was sent; the profile what is stored
+        sent, sent_shared = sv.parse_answers(sa, form, limit=None)
+        answers, shared = sent, set(sent_shared)
     own_role = sv.role_of(assessment_id)
     role = (form.get("role") if form is not None else None) or (profile.role if profile else own_role)
     other_role = MENTOR if own_role == MENTEE else MENTEE
@@ -112,8 +112,8 @@ def _render_assessment(assessment_id: str, status: int = 200, message: str = "",
         saved=row,
         answers=answers,
         shared=shared,
-        summary=sv.describe(sa, answers) if row else [],
-        strengths=sv.strengths(sa, answers) if row else [],
+        summary=sv.describe(sa, stored) if row else [],
+        strengths=sv.strengths(sa, stored) if row else [],
         scale_max=max(int(o.id) for o in sa.scale),
         my_pairs=_my_pairs(ctx) if profile else [],
         message=message or (DONE_MESSAGES[done]() if done in DONE_MESSAGES else ""),
@@ -121,17 +121,6 @@ def _render_assessment(assessment_id: str, status: int = 200, message: str = "",
         intro=[p.strip() for p in sa.intro.split("\n\n") if p.strip()],
         roles=ROLES,
     ), status
-
-
-def _answers_from_form(sa: Any, form: Any) -> dict[str, Any]:
-    try:
-        return sv.parse_answers(sa, form)[0]
-    except sv.TooLong:
-        answers: dict[str, Any] = {}
-        for q in sa.questions:
-            if q.type == "text" and form.get(f"q-{q.id}"):
-                answers[q.id] = form.get(f"q-{q.id}")
-        return answers
 
 
 def _my_pairs(ctx: int) -> list[dict[str, Any]]:

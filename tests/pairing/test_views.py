@@ -116,9 +116,11 @@ def test_post_without_csrf_token_is_refused(app, client, course):
 
 def test_too_long_text_is_refused_and_kept_on_the_page(app, client, course):
     launch = course.person("Olena")
-    resp = answer(client, launch, q_hopes="x" * 2001)
+    resp = answer(client, launch, q_hopes="x" * 2001, q_languages=["uk"])
     assert resp.status_code == 413
-    assert "x" * 2001 in resp.get_data(as_text=True)
+    page = resp.get_data(as_text=True)
+    assert "x" * 2001 in page  # nothing typed is lost…
+    assert 'name="q-languages" value="uk" checked' in page  # …nor anything ticked
     assert _count(app, PairingProfile) == 0
 
 
@@ -380,3 +382,27 @@ def test_real_launch_answer_and_completion(app, platform, live_tool):
         rows = db.session.scalars(select(ScoreOutbox)).all()
         assert [(r.activity_id, r.activity_progress, r.score_given) for r in rows] == [
             ("mentee-capacity", "Completed", 100.0)]
+
+
+def test_facilitator_adds_a_pair_and_swaps_in_an_unmatched_mentee(app, client, course):
+    a = _mentee(client, course, "Anna", q_languages=["uk"])
+    b = _mentee(client, course, "Bohdana", q_languages=["uk"])
+    c = _mentee(client, course, "Chrystia", q_languages=["de"])  # shares no language with the mentor
+    m = _mentor(client, course, "Maria", q_languages=["uk"])
+    fac = _facilitator(course)
+    _post(client, fac, "facilitator/settings", max_mentees="1")
+    _post(client, fac, "facilitator/propose")
+    (paired_mentee, _), = _draft(app, course)
+    waiting = b if paired_mentee == a.user_id else a
+    pair_id = _draft_ids(app, course)[0]
+    # Swap in the other Ukrainian speaker: the pair now holds them, accepted, with fresh reasons.
+    resp = _post(client, fac, f"facilitator/pairs/{pair_id}/swap", **{"with": f"mentee-{waiting.user_id}"})
+    assert resp.status_code == 303
+    assert _draft(app, course) == {(waiting.user_id, m.user_id): "accepted"}
+    # The facilitator may deliberately pair people without a shared language; the reasons say so.
+    _post(client, fac, "facilitator/settings", max_mentees="2")
+    resp = _post(client, fac, "facilitator/pairs/add", mentee=str(c.user_id), mentor=str(m.user_id))
+    assert resp.status_code == 303
+    assert _draft(app, course)[(c.user_id, m.user_id)] == "accepted"
+    page = client.get(fac.url("facilitator")).get_data(as_text=True)
+    assert "They named no language in common; please check how they will talk." in page
