@@ -406,3 +406,21 @@ def test_facilitator_adds_a_pair_and_swaps_in_an_unmatched_mentee(app, client, c
     assert _draft(app, course)[(c.user_id, m.user_id)] == "accepted"
     page = client.get(fac.url("facilitator")).get_data(as_text=True)
     assert "They named no language in common; please check how they will talk." in page
+
+
+def test_the_tool_wide_privacy_command_finds_and_erases_pairing_data(app, client, course):
+    from lti_tool import privacy as tool_privacy
+    from lti_tool.models import User
+
+    mentee = _mentee(client, course)
+    mentor = _mentor(client, course)
+    _publish_all(client, _facilitator(course))
+    with app.app_context():
+        user = db.session.get(User, mentee.user_id)
+        exported = json.dumps(tool_privacy.export_user(user), default=str)
+        assert SECRET_HOPE in exported  # the answers table is found by its user column
+        tool_privacy.erase_user(user)
+        db.session.commit()
+    assert _count(app, PairingAnswer, PairingAnswer.user_id == mentee.user_id) == 0
+    assert _count(app, PairingPair) == 0
+    assert _count(app, PairingProfile, PairingProfile.user_id == mentor.user_id) == 1
