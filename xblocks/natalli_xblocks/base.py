@@ -22,6 +22,7 @@ from web_fragments.fragment import Fragment
 from webob import Response
 from xblock.completable import CompletableXBlockMixin
 from xblock.core import XBlock, XBlockMixin
+from xblock.fields import Scope
 from xblock.scorable import ScorableXBlockMixin, Score
 
 from course_content import LANGUAGES
@@ -238,6 +239,15 @@ class NatalliBlockMixin(XBlockMixin, CompletableXBlockMixin):
     def js_strings(self, *messages: str) -> dict[str, str]:
         """UI strings the JavaScript shows (save status, errors), already translated."""
         return {message: self.ugettext(message) for message in messages}
+
+    # -- OLX
+    def add_xml_to_node(self, node: Any) -> None:
+        """Export settings only. XBlock exports every field that is set, and a runtime that lets the block
+        read learner data at export time would otherwise put journal text or team notes into a course export."""
+        super().add_xml_to_node(node)
+        for name, field in self.fields.items():
+            if field.scope not in (Scope.settings, Scope.content) and name in node.attrib:
+                del node.attrib[name]
 
     # -- events
     def publish_progress(self, fraction: float) -> None:
