@@ -87,6 +87,8 @@ class LoginState(db.Model):
     nonce: Mapped[str] = mapped_column(String(128))
     platform_id: Mapped[int] = mapped_column(ForeignKey("platform.id", ondelete="CASCADE"))
     target_link_uri: Mapped[str] = mapped_column(String(1000), default="")
+    # Set when the platform offered LTI client-side storage (postMessage) at login.
+    storage_target: Mapped[str | None] = mapped_column(String(100), nullable=True)
     expires_at: Mapped[datetime] = mapped_column(index=True)
 
 

@@ -7,9 +7,9 @@ import re
 import secrets
 from datetime import timedelta
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
-from flask import Blueprint, current_app, redirect, request, url_for
+from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -84,8 +84,9 @@ def login():
 
     state = secrets.token_urlsafe(32)
     nonce = secrets.token_urlsafe(32)
+    storage_target = (params.get("lti_storage_target") or "")[:100] or None
     _ext("state_store").put(
-        StoredState(state, nonce, platform.id, target), current_app.config["LOGIN_STATE_SECONDS"]
+        StoredState(state, nonce, platform.id, target, storage_target), current_app.config["LOGIN_STATE_SECONDS"]
     )
     auth_params = {
         "scope": "openid",
@@ -101,7 +102,22 @@ def login():
     if params.get("lti_message_hint"):
         auth_params["lti_message_hint"] = params["lti_message_hint"]
     separator = "&" if "?" in platform.auth_login_url else "?"
-    response = redirect(platform.auth_login_url + separator + urlencode(auth_params), code=302)
+    auth_url = platform.auth_login_url + separator + urlencode(auth_params)
+    if storage_target:
+        # LTI client-side storage: keep state and nonce in the platform's window as well, so the launch can
+        # be tied to this browser even where third-party cookies are blocked.
+        response = make_response(
+            render_template(
+                "lti/storage_login.html",
+                auth_url=auth_url,
+                state=state,
+                nonce=nonce,
+                target=storage_target,
+                origin=_origin(platform.auth_login_url),
+            )
+        )
+    else:
+        response = redirect(auth_url, code=302)
     # Binds the state to this browser where cookies are allowed; launches also work without it (iframes
     # with third-party cookies blocked), because state and nonce are single-use on the server.
     secure = base.startswith("https://")
@@ -118,13 +134,21 @@ def login():
     return response
 
 
-def _check_browser_binding(state: str) -> None:
-    """A browser that keeps cookies must bring the cookie set at login; one with none at all is let through."""
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _check_browser_binding(state: str) -> bool:
+    """A browser that keeps cookies must bring the cookie set at login (True). One with none of our cookies
+    (third-party cookies blocked) gives False: the state is then checked through platform storage if the
+    platform offered it, and otherwise rests on being server-side and single-use."""
     ours = [name for name in request.cookies if name.startswith(STATE_COOKIE_PREFIX)]
     if ours and STATE_COOKIE_PREFIX + state not in ours:
         raise LaunchError(
             "state_mismatch", "This launch was not started in this browser. Open the activity from your course.", 400
         )
+    return bool(ours)
 
 
 def _platform_key_lookup(platform: PlatformInfo):
@@ -174,7 +198,7 @@ def launch():
     deployment_id = claims[LTI + "deployment_id"]
     if not has_deployment(platform, deployment_id):
         raise LaunchError("unknown_deployment", "This deployment of the tool is not registered with us.", 401)
-    _check_browser_binding(state)
+    cookie_bound = _check_browser_binding(state)
     stored = _ext("state_store").consume(state)
     if stored is None:
         raise LaunchError(
@@ -185,7 +209,17 @@ def launch():
     if stored.platform_id != platform.id or not secrets.compare_digest(stored.nonce, str(claims["nonce"])):
         raise LaunchError("nonce_mismatch", "The launch does not match the login that started it.", 400)
 
-    session = record_launch(platform, claims, message_type)
+    pending = None if cookie_bound or not stored.storage_target else state
+    session = record_launch(platform, claims, message_type, pending_state=pending)
+    if pending:
+        _ext("metrics").launch("ok_pending_storage_check")
+        return render_template(
+            "lti/storage_verify.html",
+            state=state,
+            target=stored.storage_target,
+            origin=_origin(platform.auth_login_url),
+            lt=session.token,
+        )
     log.info(
         "launch accepted",
         extra={"platform": platform.id, "message_type": message_type, "role": session.role},
@@ -194,6 +228,27 @@ def launch():
     response = redirect(url_for("pages.launch_home", lt=session.token), code=303)
     response.delete_cookie(STATE_COOKIE_PREFIX + state, path="/lti/")
     return response
+
+
+@bp.post("/lti/launch/verify")
+def verify_storage():
+    """Second half of a launch checked through platform storage: the page read the state back from the
+    platform's window; it must equal the state this launch consumed."""
+    token = request.form.get("lt", "")
+    session = db.session.scalars(select(LaunchSession).where(LaunchSession.token == token)).first() if token else None
+    pending = (session.claims or {}).get("pending_state") if session else None
+    if session is None or not pending:
+        raise LaunchError("state_unknown", "This launch was already used or has expired. Please open the activity again from your course.", 400)
+    if not secrets.compare_digest(request.form.get("value", ""), pending):
+        db.session.delete(session)
+        db.session.commit()
+        raise LaunchError(
+            "state_mismatch", "This launch was not started in this browser. Open the activity from your course.", 400
+        )
+    session.claims = {k: v for k, v in session.claims.items() if k != "pending_state"}
+    db.session.commit()
+    _ext("metrics").launch("ok")
+    return redirect(url_for("pages.launch_home", lt=session.token), code=303)
 
 
 def _get_or_create(model: type, defaults: dict[str, Any], **keys: Any) -> Any:
@@ -210,12 +265,14 @@ def _get_or_create(model: type, defaults: dict[str, Any], **keys: Any) -> Any:
     return obj
 
 
-def record_launch(platform: PlatformInfo, claims: dict[str, Any], message_type: str) -> LaunchSession:
+def record_launch(
+    platform: PlatformInfo, claims: dict[str, Any], message_type: str, pending_state: str | None = None
+) -> LaunchSession:
     """Store the launch in one transaction; when two workers create the same person or course at the same
     moment, the loser's unique-constraint error rolls back everything and the retry finds the rows."""
     for attempt in range(3):
         try:
-            return _record_launch(platform, claims, message_type)
+            return _record_launch(platform, claims, message_type, pending_state)
         except IntegrityError:
             db.session.rollback()
             if attempt == 2:
@@ -223,7 +280,9 @@ def record_launch(platform: PlatformInfo, claims: dict[str, Any], message_type: 
     raise AssertionError("unreachable")
 
 
-def _record_launch(platform: PlatformInfo, claims: dict[str, Any], message_type: str) -> LaunchSession:
+def _record_launch(
+    platform: PlatformInfo, claims: dict[str, Any], message_type: str, pending_state: str | None
+) -> LaunchSession:
     """Store only what later pages need: the person (issuer, sub), the course, the link, and the role."""
     now = utcnow()
     presentation = claims.get(LTI + "launch_presentation") or {}
@@ -276,6 +335,8 @@ def _record_launch(platform: PlatformInfo, claims: dict[str, Any], message_type:
         "document_target": presentation.get("document_target"),
         "custom": custom,
     }
+    if pending_state:
+        kept_claims["pending_state"] = pending_state
     session = LaunchSession(
         token=secrets.token_urlsafe(32),
         user=user,

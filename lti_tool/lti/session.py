@@ -26,6 +26,12 @@ def load_launch(token: str) -> LaunchSession:
             "We could not find your session. Please open the activity again from your course.",
             401,
         )
+    if (session.claims or {}).get("pending_state"):
+        raise LaunchError(
+            "launch_unverified",
+            "This launch has not been confirmed by your browser. Please open the activity again from your course.",
+            401,
+        )
     if session.expires_at < utcnow():
         raise LaunchError(
             "launch_expired",

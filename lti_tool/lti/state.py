@@ -24,6 +24,7 @@ class StoredState:
     nonce: str
     platform_id: int
     target_link_uri: str
+    storage_target: str | None = None
 
 
 class StateStore(Protocol):
@@ -40,6 +41,7 @@ class DatabaseStateStore:
                 nonce=item.nonce,
                 platform_id=item.platform_id,
                 target_link_uri=item.target_link_uri,
+                storage_target=item.storage_target,
                 expires_at=utcnow() + timedelta(seconds=ttl_seconds),
             )
         )
@@ -52,7 +54,11 @@ class DatabaseStateStore:
             delete(LoginState)
             .where(LoginState.state == state)
             .returning(
-                LoginState.nonce, LoginState.platform_id, LoginState.target_link_uri, LoginState.expires_at
+                LoginState.nonce,
+                LoginState.platform_id,
+                LoginState.target_link_uri,
+                LoginState.storage_target,
+                LoginState.expires_at,
             )
         )
         row = db.session.execute(stmt).first()
@@ -60,10 +66,10 @@ class DatabaseStateStore:
         # launch that fails to record leaves its state unused rather than half-consumed.
         if row is None:
             return None
-        nonce, platform_id, target, expires_at = row
+        nonce, platform_id, target, storage_target, expires_at = row
         if isinstance(expires_at, datetime) and expires_at < utcnow():
             return None
-        return StoredState(state, nonce, platform_id, target)
+        return StoredState(state, nonce, platform_id, target, storage_target)
 
 
 class RedisStateStore:
@@ -73,15 +79,15 @@ class RedisStateStore:
         self.client = client
 
     def put(self, item: StoredState, ttl_seconds: int) -> None:
-        payload = json.dumps([item.nonce, item.platform_id, item.target_link_uri])
+        payload = json.dumps([item.nonce, item.platform_id, item.target_link_uri, item.storage_target])
         self.client.set(self.prefix + item.state, payload, ex=ttl_seconds)
 
     def consume(self, state: str) -> StoredState | None:
         raw = self.client.getdel(self.prefix + state)
         if raw is None:
             return None
-        nonce, platform_id, target = json.loads(raw)
-        return StoredState(state, nonce, int(platform_id), target)
+        nonce, platform_id, target, storage_target = json.loads(raw)
+        return StoredState(state, nonce, int(platform_id), target, storage_target)
 
 
 def purge_expired() -> int:

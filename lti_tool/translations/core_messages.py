@@ -100,6 +100,19 @@ T: dict[str, dict[str, str]] = {
         "uk": "Цей інструмент більше не зберігає нічого з написаного вами. Якщо ви знову відкриєте активність зі свого курсу, почнете з чистої сторінки.",
         "de": "Dieses Tool speichert nichts mehr von dem, was du geschrieben hast. Wenn du die Aktivität erneut aus deinem Kurs öffnest, beginnst du mit einer leeren Seite.",
     },
+    "Opening…": {"nl": "Bezig met openen…", "uk": "Відкриваємо…", "de": "Wird geöffnet…"},
+    "Opening your activity…": {"nl": "Je activiteit wordt geopend…", "uk": "Відкриваємо вашу активність…", "de": "Deine Aktivität wird geöffnet…"},
+    "Continue": {"nl": "Doorgaan", "uk": "Продовжити", "de": "Weiter"},
+    "Your browser needs JavaScript to confirm this launch, or allow cookies for this site.": {
+        "nl": "Je browser heeft JavaScript nodig om deze start te bevestigen, of sta cookies toe voor deze site.",
+        "uk": "Щоб підтвердити відкриття, у браузері має бути ввімкнено JavaScript або дозволено cookie для цього сайту.",
+        "de": "Dein Browser braucht JavaScript, um diesen Start zu bestätigen, oder erlaube Cookies für diese Seite.",
+    },
+    "This launch has not been confirmed by your browser. Please open the activity again from your course.": {
+        "nl": "Je browser heeft deze start niet bevestigd. Open de activiteit opnieuw vanuit je cursus.",
+        "uk": "Ваш браузер не підтвердив відкриття. Відкрийте активність знову зі свого курсу.",
+        "de": "Dein Browser hat diesen Start nicht bestätigt. Bitte öffne die Aktivität erneut aus deinem Kurs.",
+    },
 }
 
 

@@ -72,6 +72,7 @@ def upgrade():
     sa.Column('nonce', sa.String(length=128), nullable=False),
     sa.Column('platform_id', sa.Integer(), nullable=False),
     sa.Column('target_link_uri', sa.String(length=1000), nullable=False),
+    sa.Column('storage_target', sa.String(length=100), nullable=True),
     sa.Column('expires_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['platform_id'], ['platform.id'], name=op.f('fk_login_state_platform_id_platform'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('state', name=op.f('pk_login_state'))
