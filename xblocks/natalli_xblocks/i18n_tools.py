@@ -26,6 +26,8 @@ LOCALES = PACKAGE / "translations"
 TARGET_LANGUAGES = ("nl", "uk", "de")
 ALL_LANGUAGES = ("en", *TARGET_LANGUAGES)
 KEYWORDS = {"_": None, "ugettext": None, "gettext": None}
+# Words that really are spelled the same in a target language (anything else identical to English is a gap).
+SAME_IN = {"nl": ("Privacy", "Module", "Scenario"), "de": (), "uk": ()}
 _TEMPLATE_TAG = re.compile(r"""\{%\s*t\s+"((?:[^"\\]|\\.)*)"|\{%\s*t\s+'((?:[^'\\]|\\.)*)'""")
 
 
@@ -64,10 +66,11 @@ def read(lang: str) -> Catalog:
 
 
 def extract() -> None:
-    template = template_catalog()
     for lang in ALL_LANGUAGES:
         catalog = read(lang)
-        catalog.update(template, no_fuzzy_matching=True)
+        # A fresh template each time: Catalog.update() may adopt the template's Message objects, and the
+        # English pass below fills them in, which must not leak into the other languages.
+        catalog.update(template_catalog(), no_fuzzy_matching=True)
         catalog.fuzzy = False
         catalog.version = "0.1.0"
         catalog.copyright_holder = "NatAlli XBlocks contributors"
@@ -103,6 +106,8 @@ def problems() -> list[str]:
             message = catalog.get(msgid)
             if message is None or not message.string or message.fuzzy:
                 found.append(f"{lang}: untranslated: {msgid!r}")
+            elif lang != "en" and message.string == msgid and msgid not in SAME_IN.get(lang, ()):
+                found.append(f"{lang}: still English: {msgid!r}")
             elif set(re.findall(r"\{\w+\}", msgid)) != set(re.findall(r"\{\w+\}", message.string)):
                 found.append(f"{lang}: placeholders differ: {msgid!r}")
         mo = po_path(lang).with_suffix(".mo")

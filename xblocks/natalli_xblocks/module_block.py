@@ -79,6 +79,7 @@ class NatalliModuleBlock(StudioEditableXBlockMixin, GradedMixin, NatalliBlockMix
             "section_count": len(ids),
             "completed": outcome.completed,
             "reflection_submitted": self.reflection_submitted,
+            "has_answers": any(self.reflections.values()),
             "support": content.support(lang),
         }
         return self.render_fragment("module.html", ctx, {
@@ -89,6 +90,8 @@ class NatalliModuleBlock(StudioEditableXBlockMixin, GradedMixin, NatalliBlockMix
                 _("Visited"),
                 _("You have completed this module. Thank you for taking the time."),
                 _("Please write at least one answer before saving."),
+                _("Delete your answers? This cannot be undone."),
+                _("Your answers are deleted."),
             ),
         })
 
@@ -159,6 +162,14 @@ class NatalliModuleBlock(StudioEditableXBlockMixin, GradedMixin, NatalliBlockMix
         self.reflections = merged
         self.reflection_submitted = True
         return self._state(self.record_outcome())
+
+    @json_api
+    def erase_reflection(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
+        """Erase the learner's answers. Completion and grade stay: erasing for privacy never costs anything."""
+        if data.get("confirm") is not True:
+            raise ApiError(400, "not_confirmed", "Send {\"confirm\": true} to erase the answers.")
+        self.reflections = {}
+        return self._state(self.outcome())
 
     @staticmethod
     def workbench_scenarios() -> list[tuple[str, str]]:

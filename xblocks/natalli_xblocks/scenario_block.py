@@ -166,6 +166,8 @@ class NatalliScenarioBlock(StudioEditableXBlockMixin, GradedMixin, NatalliBlockM
                   "below; copy anything you want to keep into your text, then save again."),
                 _("Please write something before saving."),
                 _("Thank you for taking part in this scenario."),
+                _("Delete your answers? This cannot be undone."),
+                _("Your answers are deleted."),
             ),
         })
 
@@ -210,6 +212,14 @@ class NatalliScenarioBlock(StudioEditableXBlockMixin, GradedMixin, NatalliBlockM
         self.reflection = text
         self.reflection_submitted = True
         return self._state(self.record_outcome())
+
+    @json_api
+    def erase_reflection(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:
+        """Erase the learner's own reflection; participation already counted stays counted."""
+        if data.get("confirm") is not True:
+            raise ApiError(400, "not_confirmed", "Send {\"confirm\": true} to erase the reflection.")
+        self.reflection = ""
+        return self._state(self.outcome())
 
     @json_api
     def get_note(self, data: dict[str, Any], suffix: str = "") -> dict[str, Any]:

@@ -115,3 +115,17 @@ def test_studio_save_rejects_unknown_ids_and_keeps_the_old_value(learner):
     status, body, _ = learner.call(block, "submit_studio_edits",
                                    {"values": {"module_id": "networks-and-systems"}, "defaults": []})
     assert status == 200 and learner.block(block.scope_ids.usage_id).module_id == "networks-and-systems"
+
+
+def test_learner_can_erase_answers_without_losing_completion(learner):
+    block = learner.create('<natalli_module module_id="safe-start"/>')
+    for section in _sections():
+        learner.call(block, "visit", {"section_id": section})
+    prompt = load().module("safe-start").reflection_prompts[0].id
+    learner.call(block, "save_reflection", {"answers": {prompt: "Something personal."}})
+    assert learner.call(block, "erase_reflection", {})[0] == 400  # must be confirmed
+    status, body, _ = learner.call(block, "erase_reflection", {"confirm": True})
+    assert status == 200 and body["completed"] is True
+    fresh = learner.block(block.scope_ids.usage_id)
+    assert fresh.reflections == {} and "Something personal." not in learner.render(fresh)
+    assert learner.events_of("grade")[-1]["value"] == 1.0 and len(learner.events_of("grade")) == 1

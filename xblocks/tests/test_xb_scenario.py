@@ -148,3 +148,11 @@ def test_a_team_note_lost_to_another_teams_write_is_restored(make_harness):
     assert bo.block(usage).team_notes["t2"]["text"] == "Oak's note"  # the other team's note is kept
     status, body, _ = bo.call(bo.block(usage), "save_note", {"text": "Bo adds", "version": 1})
     assert status == 200 and body["note"]["version"] == 2
+
+
+def test_learner_can_erase_the_individual_reflection(learner):
+    block = learner.create(f'<natalli_scenario scenario_id="{SCENARIO}"/>')
+    learner.call(block, "save_reflection", {"text": "Private thought."})
+    status, body, _ = learner.call(block, "erase_reflection", {"confirm": True})
+    assert status == 200 and body["completed"] is True
+    assert "Private thought." not in learner.render(learner.block(block.scope_ids.usage_id))

@@ -122,6 +122,12 @@ def check_module_keyboard(page: Any, failures: list[str]) -> None:
     page.wait_for_function("document.querySelector('[data-role=status]').textContent === 'Saved.'")
     if not h.block(usage).reflection_submitted:
         failures.append("module: reflection not stored after 'Saved.'")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Delete my answers").click()
+    page.wait_for_function(
+        "document.querySelector('[data-role=status]').textContent === 'Your answers are deleted.'")
+    if h.block(usage).reflections or page.locator("textarea").first.input_value():
+        failures.append("module: answers not erased")
 
 
 def check_scenario_conflict(page: Any, failures: list[str]) -> None:

@@ -79,10 +79,30 @@ function NatalliModule(runtime, element, args) {
       C.post(runtime.handlerUrl(element, "save_reflection"), {answers: answers}).then(function (res) {
         if (res.status === 200) {
           C.setStatus(status, t["Saved."], "ok");
+          if (erase) { erase.hidden = false; }
           update(res.body);
         } else {
           C.setStatus(status, (res.body && res.body.message) || t["Could not save. Please try again."], "error");
         }
+      }).catch(function () {
+        C.setStatus(status, t["You are offline or the server did not answer. Your text is still here; please try again."], "error");
+      });
+    });
+  }
+
+  var erase = root.querySelector("button[data-action=erase]");
+  if (erase) {
+    erase.addEventListener("click", function () {
+      if (!window.confirm(t["Delete your answers? This cannot be undone."])) { return; }
+      C.post(runtime.handlerUrl(element, "erase_reflection"), {confirm: true}).then(function (res) {
+        if (res.status !== 200) {
+          C.setStatus(status, (res.body && res.body.message) || t["Could not save. Please try again."], "error");
+          return;
+        }
+        Array.prototype.forEach.call(form.querySelectorAll("textarea"), function (area) { area.value = ""; });
+        erase.hidden = true;
+        C.setStatus(status, t["Your answers are deleted."], "ok");
+        form.querySelector("textarea").focus();
       }).catch(function () {
         C.setStatus(status, t["You are offline or the server did not answer. Your text is still here; please try again."], "error");
       });

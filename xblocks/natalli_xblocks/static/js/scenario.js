@@ -25,9 +25,29 @@ function NatalliScenario(runtime, element, args) {
       if (!text.trim()) { C.setStatus(rStatus, t["Please write something before saving."], "error"); return; }
       C.setStatus(rStatus, t["Saving…"], "busy");
       C.post(runtime.handlerUrl(element, "save_reflection"), {text: text}).then(function (res) {
-        if (res.status === 200) { C.setStatus(rStatus, t["Saved."], "ok"); done(res.body); }
+        if (res.status === 200) {
+          C.setStatus(rStatus, t["Saved."], "ok");
+          var eraseButton = reflection.querySelector("button[data-action=erase]");
+          if (eraseButton) { eraseButton.hidden = false; }
+          done(res.body);
+        }
         else { failed(rStatus, res); }
       }).catch(offline(rStatus));
+    });
+  }
+
+  var erase = reflection && reflection.querySelector("button[data-action=erase]");
+  if (erase) {
+    var eStatus = reflection.querySelector("[data-role=status]");
+    erase.addEventListener("click", function () {
+      if (!window.confirm(t["Delete your answers? This cannot be undone."])) { return; }
+      C.post(runtime.handlerUrl(element, "erase_reflection"), {confirm: true}).then(function (res) {
+        if (res.status !== 200) { failed(eStatus, res); return; }
+        reflection.querySelector("textarea").value = "";
+        erase.hidden = true;
+        C.setStatus(eStatus, t["Your answers are deleted."], "ok");
+        reflection.querySelector("textarea").focus();
+      }).catch(offline(eStatus));
     });
   }
 
