@@ -6,7 +6,8 @@ For other parts of the tool (scenario breakouts with a shared group note)::
     from lti_tool.services.groups import group_for
     group = group_for(g.launch)      # -> Group | None
     # None: no course, groups not published yet, or this learner is in no group.
-    # group.id (int, stable until the facilitator regenerates), group.name (localised "Group 3"),
+    # group.id (str, opaque, never reused; kept while the group is locked, new when groups are regenerated),
+    # group.name (localised "Group 3"),
     # group.members: list of (display name, is_me) — names come from the course roster.
 
 `erase_context_groups(context_pk)` deletes a course's groups and the roster names stored with them (call it
@@ -37,7 +38,7 @@ bp = Blueprint("groups", __name__)
 
 @dataclass(frozen=True)
 class Group:
-    id: int
+    id: str  # BreakoutGroup.key: safe to key shared notes on (never reused)
     name: str
     members: list[tuple[str, bool]]
 
@@ -77,7 +78,7 @@ def group_for(launch: LaunchSession) -> Group | None:
     if not group.group_set.published:
         return None
     return Group(
-        id=group.id,
+        id=group.key,
         name=group_name(group.number),
         members=[(member_label(m), m.user_sub == launch.user.sub) for m in group.members],
     )

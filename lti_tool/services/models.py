@@ -6,6 +6,7 @@ groups are regenerated or the course's data is erased (`lti_tool.services.groups
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
@@ -54,6 +55,9 @@ class BreakoutGroup(db.Model):
     context_pk: Mapped[int] = mapped_column(ForeignKey("lti_context.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column()
     locked: Mapped[bool] = mapped_column(default=False)
+    # Opaque and never reused (SQLite may reuse a deleted integer id): other parts key shared notes on it,
+    # so a regenerated group must never inherit an old group's note.
+    key: Mapped[str] = mapped_column(String(32), unique=True, default=lambda: secrets.token_hex(16))
 
     group_set: Mapped[GroupSet] = relationship(back_populates="groups")
     members: Mapped[list[GroupMember]] = relationship(

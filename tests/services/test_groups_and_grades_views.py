@@ -95,8 +95,7 @@ def test_learners_see_only_their_own_group_once_published(app, lms, client):
     client.post(f"/s/{teacher}/groups/publish", data={"csrf_token": token, "published": "1"})
     with app.app_context():
         group = group_for(db.session.get(LaunchSession, learner))
-        mates = {m.user_sub for m in db.session.scalars(select(GroupMember))
-                 if m.group_id == group.id}
+        mates = {m.user_sub for m in db.session.scalars(select(GroupMember)) if m.group.key == group.id}
     assert group is not None and ("Learner 1", True) in group.members
     assert {name for name, _ in group.members} == {f"Learner {s.split('-')[1]}" for s in mates}
     page = client.get(f"/s/{learner}/groups").text
@@ -261,3 +260,22 @@ def test_erasing_a_person_removes_their_group_membership(app, lms, client):
         db.session.commit()
         subs = {m.user_sub for m in db.session.scalars(select(GroupMember))}
     assert "learner-1" not in subs and len(subs) == 4
+
+
+def test_regenerated_groups_never_reuse_an_old_groups_id(app, lms, client):
+    """Shared group notes are keyed on Group.id: a new group must not inherit an old group's note."""
+    from lti_tool.extensions import db
+    from lti_tool.models import LaunchSession
+    from lti_tool.services.groups import group_for
+
+    course = make_course(app, lms, learners=8)
+    teacher, token = form(client, lms, course, 8)
+    client.post(f"/s/{teacher}/groups/publish", data={"csrf_token": token, "published": "1"})
+    seen: set[str] = set()
+    for _ in range(4):
+        with app.app_context():
+            ids = {group_for(db.session.get(LaunchSession, lt)).id
+                   for sub, lt in course.launches.items() if sub.startswith("learner")}
+        assert len(ids) == 2 and not ids & seen
+        seen |= ids
+        client.post(f"/s/{teacher}/groups/generate", data={"csrf_token": token})

@@ -43,9 +43,11 @@ def upgrade():
     sa.Column('context_pk', sa.Integer(), nullable=False),
     sa.Column('number', sa.Integer(), nullable=False),
     sa.Column('locked', sa.Boolean(), nullable=False),
+    sa.Column('key', sa.String(length=32), nullable=False),
     sa.ForeignKeyConstraint(['context_pk'], ['lti_context.id'], name=op.f('fk_breakout_group_context_pk_lti_context'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['set_id'], ['breakout_group_set.id'], name=op.f('fk_breakout_group_set_id_breakout_group_set'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_breakout_group')),
+    sa.UniqueConstraint('key', name=op.f('uq_breakout_group_key')),
     sa.UniqueConstraint('set_id', 'number', name=op.f('uq_breakout_group_set_id_number'))
     )
     with op.batch_alter_table('breakout_group', schema=None) as batch_op:
