@@ -310,7 +310,7 @@ class Lms:
         handle = self.page.get_by_title(title, exact=True).element_handle()
         frame = handle.content_frame()
         assert frame is not None, f"the LMS page has no frame titled {title!r}"
-        frame.wait_for_url(re.compile("^" + re.escape(self.tool_url) + r"/s/[^/]+/.+"))
+        frame.wait_for_url(re.compile("^" + re.escape(self.tool_url) + r"/s/[^/]+/"))
         frame.wait_for_load_state("load")
         return frame
 
