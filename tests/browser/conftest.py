@@ -13,6 +13,7 @@ import os
 import re
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -91,22 +92,17 @@ class DemoLms:
         return requests.get(self.url + "/_status", timeout=5).json()
 
 
-@pytest.fixture
-def demo_lms(app: Any, live_tool: str, tmp_path: Path) -> Iterator[DemoLms]:
-    """The demo platform on its own port, registered with the tool (the tool's tables are emptied after
-    each test, so the registration is made again each time)."""
+@contextmanager
+def serve_demo_lms(app: Any, tool_url: str, instance: Path, host: str = "127.0.0.1") -> Iterator[DemoLms]:
+    """The demo platform on its own port, registered with the tool. `host` is the name the browser uses:
+    "localhost" puts the LMS on another *site* than the tool (127.0.0.1), as in real deployments."""
     from demo_platform import create_platform_app, registration_json
     from lti_tool.cli import import_registration
 
     port = free_port()
-    url = f"http://127.0.0.1:{port}"
+    url = f"http://{host}:{port}"
     platform_app = create_platform_app(
-        {
-            "PLATFORM_BASE_URL": url,
-            "TOOL_BASE_URL": live_tool,
-            "INSTANCE_PATH": str(tmp_path / "demo_platform"),
-            "TESTING": True,
-        }
+        {"PLATFORM_BASE_URL": url, "TOOL_BASE_URL": tool_url, "INSTANCE_PATH": str(instance), "TESTING": True}
     )
     server = make_server("127.0.0.1", port, platform_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="demo-platform", daemon=True)
@@ -123,6 +119,14 @@ def demo_lms(app: Any, live_tool: str, tmp_path: Path) -> Iterator[DemoLms]:
     finally:
         server.shutdown()
         thread.join(timeout=5)
+
+
+@pytest.fixture
+def demo_lms(app: Any, live_tool: str, tmp_path: Path) -> Iterator[DemoLms]:
+    """A fresh demo platform per test (the tool's tables are emptied after each test, so the registration is
+    made again each time, and the platform's gradebook starts empty)."""
+    with serve_demo_lms(app, live_tool, tmp_path / "demo_platform") as lms:
+        yield lms
 
 
 @pytest.fixture

@@ -1,0 +1,39 @@
+"""The LMS and the tool on different sites (localhost vs 127.0.0.1), as in every real deployment: the launch
+must work inside the LMS's iframe, where the browser treats the tool as a third party (SameSite cookies are
+not sent on the cross-site form post; the tool relies on the launch token and LTI client-side storage)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import TETIANA, Lms, serve_demo_lms
+
+pytestmark = pytest.mark.browser
+
+MODULE_LINK = "Module 1: A safe start"
+
+
+def test_module_launch_and_autosave_in_a_cross_site_frame(app, live_tool, tmp_path, page, a11y):
+    from course_content import load
+
+    module = load().module("safe-start", "en")
+    with serve_demo_lms(app, live_tool, tmp_path / "lms", host="localhost") as demo:
+        lms = Lms(page=page, demo=demo, tool_url=live_tool, a11y=a11y)
+        frame = lms.launch(MODULE_LINK, TETIANA)
+        expect(frame.get_by_role("article", name=module.sections[0].title, exact=True)).to_be_visible()
+        assert page.url.startswith("http://localhost:"), f"the LMS page must be on another site: {page.url}"
+        assert frame.url.startswith(live_tool), frame.url
+        a11y.check(frame, "module section in a cross-site frame")
+
+        for section in module.sections[1:]:
+            frame.get_by_role("link", name="Next").click()
+            expect(frame.get_by_role("article", name=section.title, exact=True)).to_be_visible()
+        frame.get_by_role("link", name="Go to reflection").click()
+        frame.get_by_label(module.reflection_prompts[0].text).fill("Written inside a cross-site frame.")
+        expect(frame.get_by_role("status").filter(has_text=re.compile(r"^Saved"))).to_be_visible()
+        frame.get_by_role("button", name="Mark as done").click()
+        expect(frame.get_by_role("heading", level=1)).to_contain_text("Well done")
+    a11y.assert_clean()
