@@ -51,4 +51,10 @@ def test_learner_and_facilitator_pages_are_accessible_and_keyboard_usable(app, l
     assert "Olena" in page.locator("#pair").inner_text()
     assert "A foothold in Dutch marketing" in page.locator("#pair").inner_text()  # shared by the mentee
     a11y.check(page, "mentor sees the pair (uk)", lang="uk")
+
+    # Reflow (WCAG 1.4.10): at 320 CSS px nothing scrolls sideways, on either page.
+    page.set_viewport_size({"width": 320, "height": 800})
+    for launch, path in ((mentee, "a/mentee-capacity"), (fac, "facilitator")):
+        page.goto(live_tool + launch.url(path))
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
     a11y.assert_clean()
