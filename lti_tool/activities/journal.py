@@ -205,5 +205,21 @@ def shared(lt: str):
         .where(JournalEntry.context_pk == context_pk(), JournalEntry.shared.is_(True))
         .order_by(JournalEntry.shared_at.desc(), JournalEntry.id.desc())
     ))
+    _audit_views(entries)
     return render_template("activities/journal_shared.html", entries=entries, journal=journal,
                            prompt_for=lambda e: prompt_text(journal, e))
+
+
+def _audit_views(entries: list[JournalEntry]) -> None:
+    """Learners may ask who read what they shared: one audit event per author whose entries were shown."""
+    try:
+        from lti_tool.privacy import audit
+    except ImportError:  # the privacy part is optional for this blueprint
+        return
+    by_author: dict[int, list[int]] = {}
+    for e in entries:
+        by_author.setdefault(e.user_id, []).append(e.id)
+    for author, ids in by_author.items():
+        audit(g.launch.user_id, "journal.shared.viewed", subject_id=author, context_pk=context_pk(),
+              object_ref=("journal_entry:" + ",".join(map(str, ids)))[:200])
+    db.session.commit()

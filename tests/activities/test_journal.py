@@ -41,6 +41,14 @@ def test_instructor_sees_shared_entries_only(app, client, make_launch):
     assert shared.status_code == 200
     assert "SHARED-WORDS" in shared.text and "Olena" in shared.text
     assert "PRIVATE-WORDS" not in shared.text
+    from lti_tool.privacy import AuditEvent
+
+    with app.app_context():
+        from lti_tool.extensions import db as _db
+
+        events = _db.session.scalars(select(AuditEvent)).all()
+        assert [(e.actor_id, e.subject_id, e.action) for e in events] == [
+            (teacher.user_id, learner.user_id, "journal.shared.viewed")]
     # Un-share: gone from the facilitator's view at once.
     from lti_tool.activities.models import JournalEntry
     from lti_tool.extensions import db
