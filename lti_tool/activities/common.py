@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 from functools import lru_cache
 from typing import Any
 
@@ -88,13 +89,20 @@ def catalog() -> Any:
 
 
 def support_text(language: str | None = None) -> tuple[str, str]:
-    """(title, Markdown body) of the referral text: an institution's override from configuration
-    (SUPPORT_TEXT_<LANG>, else SUPPORT_TEXT) wins over the programme's default text."""
+    """(title, Markdown body) of the referral text. An institution's own text wins over the programme's
+    default: app config, else environment, SUPPORT_TEXT_<LANG> (e.g. SUPPORT_TEXT_NL), then SUPPORT_TEXT for
+    every language; the heading likewise from SUPPORT_TITLE_<LANG> / SUPPORT_TITLE."""
     language = language or lang()
     default = catalog().support(language)
-    override = current_app.config.get(f"SUPPORT_TEXT_{language.upper()}") or current_app.config.get("SUPPORT_TEXT")
-    title = current_app.config.get(f"SUPPORT_TITLE_{language.upper()}") or default.title
-    return title, (override or default.body)
+
+    def setting(name: str) -> str | None:
+        for key in (f"{name}_{language.upper()}", name):
+            value = current_app.config.get(key) or os.environ.get(key)
+            if value:
+                return str(value)
+        return None
+
+    return setting("SUPPORT_TITLE") or default.title, setting("SUPPORT_TEXT") or default.body
 
 
 def context_pk() -> int:
