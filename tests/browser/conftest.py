@@ -53,9 +53,10 @@ def browser() -> Iterator[Any]:
             pytrace=False,
         )
     try:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import expect, sync_playwright
     except ImportError:  # pragma: no cover - depends on the environment
         pytest.fail("Playwright is not installed: `.venv/bin/pip install -e '.[test]'`.", pytrace=False)
+    expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as pw:
         instance = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield instance

@@ -57,7 +57,7 @@ def test_learner_keeps_a_private_and_a_shared_entry(lms, a11y):
     a11y.assert_clean()
 
 
-def test_instructor_sees_shared_entries_only_insight_and_planner(lms, a11y):
+def test_instructor_sees_groups_shared_entries_only_insight_and_planner(lms, a11y):
     write_entries(lms, a11y)
     seen: list[tuple[str, str]] = []
 
@@ -76,6 +76,13 @@ def test_instructor_sees_shared_entries_only_insight_and_planner(lms, a11y):
     expect(frame.get_by_role("heading", level=1)).to_have_text("The NatAlli mentoring programme")
     facilitators = frame.get_by_role("region", name="For facilitators")
     visit(frame, "programme overview (instructor)")
+
+    facilitators.get_by_role("link", name="Breakout groups").click()
+    expect(frame.get_by_role("heading", level=1)).to_have_text("Breakout groups")
+    visit(frame, "breakout groups (instructor)")
+    # The groups page has no programme navigation of its own: back with the browser's Back.
+    frame.evaluate("history.back()")
+    expect(frame.get_by_role("heading", level=1)).to_have_text("The NatAlli mentoring programme")
 
     facilitators.get_by_role("link", name="Course insight").click()
     expect(frame.get_by_role("heading", level=1)).to_have_text("Course insight")
