@@ -36,6 +36,7 @@ KIND_VIEWS: dict[str, tuple[str, str, str | None]] = {
     "action_plan": ("action_plan.index", "action_plan.index", None),
     "ttt_unit": ("ttt.unit", "ttt.unit", "unit_id"),
     "workshop_agenda": ("ttt.planner", "ttt.planner", None),
+    "self_assessment": ("pairing.assessment", "pairing.facilitator", "assessment_id"),
 }
 
 

@@ -21,7 +21,8 @@ def test_learner_exports_and_erases_own_data(app, live_tool, platform):
     http, lt = _launch(live_tool, platform, "olena")
     _, other_lt = _launch(live_tool, platform, "mark")
     page = http.get(f"{live_tool}/s/{lt}/my-data/")
-    assert page.status_code == 200 and "Erase all my data" in page.text
+    assert page.status_code == 200 and f"/s/{lt}/my-data/erase" in page.text
+    assert "Стерти всі мої дані" in page.text  # the launch's locale is Ukrainian
     exported = http.get(f"{live_tool}/s/{lt}/my-data/export.json")
     assert exported.status_code == 200
     assert "attachment" in exported.headers["Content-Disposition"]
@@ -38,7 +39,7 @@ def test_learner_exports_and_erases_own_data(app, live_tool, platform):
     assert http.post(f"{live_tool}/s/{lt}/my-data/erase", data={"confirm": "ERASE", "csrf_token": other_token}).status_code == 400
 
     done = http.post(f"{live_tool}/s/{lt}/my-data/erase", data={"confirm": "ERASE", "csrf_token": token})
-    assert done.status_code == 200 and "erased" in done.text
+    assert done.status_code == 200 and "Ваші дані стерто" in done.text
     from lti_tool.extensions import db
     from lti_tool.models import User
 
