@@ -112,3 +112,70 @@ def test_facilitator_finds_the_breakout_groups_page_from_the_programme_page(lms,
     expect(frame.get_by_role("button", name="Form groups from the roster")).to_be_visible()
     a11y.check(frame, "breakout groups (facilitator, none formed)")
     a11y.assert_clean()
+
+
+def test_concurrent_group_note_edits_show_a_conflict_not_an_overwrite(lms, browser, a11y, tr):
+    """Two group-mates edit the note at the same time, each in their own browser: the second save is refused
+    with both texts side by side, and the first text is still the group's note."""
+    from tests.browser.conftest import DESKTOP, Lms
+
+    frame = _form_and_publish_groups(lms, a11y)
+    _, members, _ = _members_of(frame, TETIANA)
+    mate = next(m for m in members if m != TETIANA)
+
+    first = lms.launch(SCENARIO_LINK, TETIANA, check=False)
+    other_context = browser.new_context(viewport=DESKTOP)
+    try:
+        other = Lms(page=other_context.new_page(), demo=lms.demo, tool_url=lms.tool_url, a11y=a11y)
+        second = other.launch(SCENARIO_LINK, mate, check=False)
+        label = tr("Group note", mate.locale)
+        expect(second.get_by_label(label, exact=True)).to_have_value("")
+
+        mine = "Tetiana: the mentor could have named the silence kindly."
+        theirs = "Second voice: maybe the camera was off for a reason nobody asked about."
+        first.get_by_label("Group note", exact=True).fill(mine)
+        first.get_by_role("button", name="Save group note").click()
+        expect(first.get_by_role("status").filter(has_text="The group note is saved.")).to_be_visible()
+
+        second.get_by_label(label, exact=True).fill(theirs)
+        second.get_by_role("button", name=tr("Save group note", mate.locale)).click()
+        conflict = second.get_by_role("alert").filter(has_text=tr(
+            "Someone in your group saved the note while you were writing. Nothing was overwritten: combine "
+            "both texts below and save again.", mate.locale))
+        expect(conflict).to_be_visible()
+        expect(conflict).to_contain_text(mine)
+        expect(conflict).to_contain_text(theirs)
+        expect(second.get_by_label(label, exact=True)).to_have_value(theirs)  # their words stay in the box
+        a11y.check(second, "breakout: group note conflict", lang=mate.locale)
+
+        # Nothing was overwritten: Tetiana still sees her text as the group's note.
+        first = lms.launch(SCENARIO_LINK, TETIANA, check=False)
+        expect(first.get_by_label("Group note", exact=True)).to_have_value(mine)
+
+        # Combining both and saving again works.
+        second.get_by_label(label, exact=True).fill(mine + "\n" + theirs)
+        second.get_by_role("button", name=tr("Save group note", mate.locale)).click()
+        expect(second.get_by_role("status").filter(
+            has_text=tr("The group note is saved.", mate.locale))).to_be_visible()
+    finally:
+        other_context.close()
+    a11y.assert_clean()
+
+
+def test_facilitator_starts_the_breakout_timer_and_learners_see_it(lms, a11y):
+    frame = lms.launch(SCENARIO_LINK, AOIFE, instructor=True, check=False)
+    timer = frame.get_by_role("region", name="Breakout timer")
+    expect(timer.get_by_text("The timer is not running.")).to_be_visible()
+    timer.get_by_label("Minutes").fill("20")
+    timer.get_by_role("button", name="Start timer").click()
+    expect(timer.get_by_text(re.compile(r"The breakout phase ends at \d\d:\d\d UTC\."))).to_be_visible()
+    expect(timer.get_by_role("button", name="Stop timer")).to_be_visible()
+    a11y.check(frame, "breakout: facilitator with the timer running")
+
+    frame = lms.launch(SCENARIO_LINK, TETIANA, check=False)
+    expect(frame.get_by_role("heading", name="Breakout time")).to_be_visible()
+    expect(frame.get_by_text(re.compile(r"The breakout phase ends at \d\d:\d\d UTC\."))).to_be_visible()
+    # The script counts down (m:ss), starting at most 20 minutes from now.
+    expect(frame.get_by_text(re.compile(r"^(1?\d|20):[0-5]\d$"))).to_be_visible()
+    a11y.check(frame, "breakout: learner with the timer running")
+    a11y.assert_clean()
