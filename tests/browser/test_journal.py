@@ -115,3 +115,39 @@ def test_instructor_sees_groups_shared_entries_only_insight_and_planner(lms, a11
     assert not leaked, f"the private journal text appears on instructor pages: {leaked}"
     assert any(SHARED in html for _, html in seen)
     a11y.assert_clean()
+
+
+def test_learner_unshares_exports_and_deletes_entries(lms, a11y):
+    frame = write_entries(lms, a11y)
+    entries = frame.get_by_role("region", name=re.compile(r"^My entries"))
+
+    # Export: both entries, each marked private or shared.
+    with lms.page.expect_download() as download:
+        frame.get_by_role("link", name="Markdown (.md)").click()
+    markdown = download.value.path().read_text(encoding="utf-8")
+    assert PRIVATE in markdown and SHARED in markdown, markdown[:500]
+    with lms.page.expect_download() as download:
+        frame.get_by_role("link", name="JSON (.json)").click()
+    exported = download.value.path().read_text(encoding="utf-8")
+    assert PRIVATE in exported and SHARED in exported, exported[:500]
+
+    # Un-share: the instructor no longer sees it.
+    entries.get_by_role("listitem").filter(has_text=SHARED).get_by_role(
+        "button", name=re.compile(r"^Stop sharing")).click()
+    expect(frame.get_by_role("status").filter(
+        has_text="This entry is private again. Facilitators can no longer see it.")).to_be_visible()
+    teacher = lms.launch(JOURNAL_LINK, AOIFE, instructor=True, check=False)
+    expect(teacher.get_by_role("heading", level=1)).to_have_text("Journal entries shared with you")
+    expect(teacher.get_by_text("No shared entries yet.")).to_be_visible()
+    expect(teacher.get_by_text(SHARED)).to_have_count(0)
+
+    # Delete all (with the confirmation box ticked): gone, also from a fresh launch.
+    frame = lms.launch(JOURNAL_LINK, CIARA, check=False)
+    frame.get_by_label("I want to delete all my entries. This cannot be undone.").check()
+    frame.get_by_role("button", name="Delete all entries").click()
+    expect(frame.get_by_role("status").filter(has_text="All your entries are deleted.")).to_be_visible()
+    expect(frame.get_by_text("No entries yet.")).to_be_visible()
+    a11y.check(frame, "journal after deleting everything")
+    frame = lms.launch(JOURNAL_LINK, CIARA, check=False)
+    expect(frame.get_by_text(PRIVATE)).to_have_count(0)
+    a11y.assert_clean()
