@@ -37,7 +37,15 @@ django.setup()
 
 from django.core.management import call_command  # noqa: E402
 
-call_command("migrate", run_syncdb=True, verbosity=0)
+_previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # see _workbench_orm_outside_asyncio below
+try:
+    call_command("migrate", run_syncdb=True, verbosity=0)
+finally:
+    if _previous is None:
+        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = _previous
 
 from xblock.core import XBlock  # noqa: E402
 
@@ -115,6 +123,14 @@ class Harness:
 
     def events_of(self, kind: str) -> list[dict[str, Any]]:
         return [data for event_type, data in self.events if event_type == kind]
+
+
+@pytest.fixture(autouse=True)
+def _workbench_orm_outside_asyncio(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Playwright sync instance kept alive by another test module (session-scoped browser fixtures) leaves
+    its asyncio loop registered as running in this thread, and Django then refuses every ORM call. These
+    tests are plain synchronous code, so the workbench's ORM calls are safe: tell Django so, per test."""
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture
