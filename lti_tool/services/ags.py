@@ -66,10 +66,10 @@ def score_payload(
 
 
 class AgsClient(ServiceClient):
-    def post_score(self, lineitem_url: str, payload: dict[str, Any]) -> None:
-        self.request(
-            "POST", scores_url(lineitem_url), json=payload, headers={"Content-Type": SCORE_TYPE}
-        )
+    def post_score(self, lineitem_url: str, payload: dict[str, Any]) -> int:
+        """POST one score; returns the platform's HTTP status (200/201/204)."""
+        resp = self.request("POST", scores_url(lineitem_url), json=payload, headers={"Content-Type": SCORE_TYPE})
+        return resp.status_code
 
     def find_lineitem(self, lineitems_url: str, resource_link_id: str, resource_id: str = "") -> str | None:
         """The line item the platform already has for this link (created by deep linking or a past run).

@@ -145,7 +145,7 @@ def picker(lt: str):
     )
 
 
-def content_item(choice: Choice, launch_url: str) -> dict[str, Any]:
+def content_item(choice: Choice, launch_url: str, with_lineitem: bool = True) -> dict[str, Any]:
     """One `ltiResourceLink`. Text stays plain text here (JSON-encoded in the JWT); the LMS escapes it."""
     title = choice.title[:MAX_TITLE]
     item: dict[str, Any] = {
@@ -155,7 +155,7 @@ def content_item(choice: Choice, launch_url: str) -> dict[str, Any]:
         "url": launch_url,
         "custom": {"activity": choice.id},
     }
-    if choice.kind in GRADED_KINDS:
+    if with_lineitem and choice.kind in GRADED_KINDS:
         item["lineItem"] = {
             "scoreMaximum": SCORE_MAXIMUM,
             "label": title,
@@ -210,7 +210,9 @@ def respond(lt: str):
     if len(chosen) > 1 and not _multiple(settings):
         raise LaunchError("one_only", "This place in the course takes one activity at a time: please choose one.", 400)
     launch_url = current_app.config["TOOL_BASE_URL"] + "/lti/launch"
-    items = [content_item(c, launch_url) for c in chosen]
+    # A platform that says accept_lineitem: false gets no lineItem; the worker finds or creates the column.
+    with_lineitem = settings.get("accept_lineitem") is not False
+    items = [content_item(c, launch_url, with_lineitem) for c in chosen]
     token = response_jwt(items, settings)
     return render_template(
         "services/deep_link_return.html",

@@ -309,9 +309,10 @@ def _send_key(jobs: list[Job], deadline: float, breaker: Breaker | None = None) 
             break
         client = AgsClient(job.platform, job.scopes)
         url: str | None = None
+        status = 200
         try:
             url = resolve_lineitem(job, client)
-            client.post_score(url, job.payload)
+            status = client.post_score(url, job.payload)
         except ServiceError as exc:
             if exc.status == 409 and url is not None:
                 # The platform already holds a score at least this new for the learner (our earlier attempt
@@ -333,7 +334,7 @@ def _send_key(jobs: list[Job], deadline: float, breaker: Breaker | None = None) 
             log.exception("score %s: unexpected error", job.row_id)
             results.append(Result(job.row_id, PENDING, attempts, f"Unexpected error: {exc!r}"[:1000], retry_in=delay))
             break
-        results.append(Result(job.row_id, DELIVERED, attempts, None, 200, lineitem_url=url))
+        results.append(Result(job.row_id, DELIVERED, attempts, None, status, lineitem_url=url))
     return results
 
 

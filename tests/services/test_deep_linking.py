@@ -173,3 +173,11 @@ def test_picker_speaks_the_learners_language(platform, live_tool):
     _, page = open_picker(platform, live_tool, **claims)
     assert '<html lang="uk">' in page.text
     assert "Модулі менторства" in page.text and "Додати всю програму" in page.text
+
+
+def test_no_lineitem_when_the_platform_does_not_accept_them(platform, live_tool):
+    session, page = open_picker(platform, live_tool, **dl_claims(accept_lineitem=False))
+    action = html.unescape(re.search(r'<form method="post" action="([^"]+)"', page.text).group(1))
+    resp = session.post(live_tool + action, data={"csrf_token": hidden(page.text, "csrf_token"), "activity": "safe-start"})
+    (item,) = verify_with_jwks(live_tool, hidden(resp.text, "JWT"), platform.issuer)[DL + "content_items"]
+    assert "lineItem" not in item and item["custom"] == {"activity": "safe-start"}
