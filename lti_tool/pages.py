@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from lti_tool.activities.common import KIND_VIEWS, catalog, check_csrf, lang
+from lti_tool.activities.common import catalog, check_csrf, kind_view, lang
 from lti_tool.extensions import db
 from lti_tool.i18n import LANGUAGES
 from lti_tool.lti.errors import LaunchError
@@ -49,19 +49,23 @@ def launch_home(lt: str):
     except KeyError:
         return render_template("launch_home.html", activities=_grouped(), statuses=_statuses(),
                                unknown=activity_id), 404
-    views = KIND_VIEWS.get(item.kind)
-    if views is None:
+    view = kind_view(item.kind)
+    if view is None:
         return render_template("launch_home.html", activities=_grouped(), statuses=_statuses(),
                                unavailable=item), 200
-    endpoint = views[1] if launch.is_instructor else views[0]
-    args = {views[2]: item.id} if views[2] else {}
-    return redirect(url_for(endpoint, lt=lt, **args), 303)
+    endpoint, arg = view
+    return redirect(url_for(endpoint, lt=lt, **({arg: item.id} if arg else {})), 303)
 
 
 def _grouped() -> list[tuple[str, list]]:
-    order = ["module", "scenario", "journal", "action_plan", "ttt_unit", "workshop_agenda"]
+    """The programme's activities by kind, leaving out kinds no part of this server can open."""
+    order = ["module", "scenario", "journal", "action_plan", "self_assessment", "ttt_unit", "workshop_agenda"]
     refs = catalog().activities(lang())
-    return [(kind, [r for r in refs if r.kind == kind]) for kind in order if any(r.kind == kind for r in refs)]
+    return [
+        (kind, [r for r in refs if r.kind == kind])
+        for kind in order
+        if kind_view(kind) is not None and any(r.kind == kind for r in refs)
+    ]
 
 
 @bp.get("/s/<lt>/programme")

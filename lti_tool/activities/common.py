@@ -36,8 +36,20 @@ KIND_VIEWS: dict[str, tuple[str, str, str | None]] = {
     "action_plan": ("action_plan.index", "action_plan.index", None),
     "ttt_unit": ("ttt.unit", "ttt.unit", "unit_id"),
     "workshop_agenda": ("ttt.planner", "ttt.planner", None),
-    "self_assessment": ("pairing.assessment", "pairing.facilitator", "assessment_id"),
+    "self_assessment": ("pairing.assessment", "pairing.facilitator", "assessment_id"),  # the pairing part
 }
+
+
+def kind_view(kind: str) -> tuple[str, str | None] | None:
+    """(endpoint, id argument) for the current launch's role, or None when no part of this server serves
+    that kind (e.g. the pairing part is not installed)."""
+    views = KIND_VIEWS.get(kind)
+    if views is None:
+        return None
+    endpoint = views[1] if g.launch.is_instructor else views[0]
+    if endpoint not in current_app.view_functions:
+        return None
+    return endpoint, views[2]
 
 
 def csrf_token(lt: str) -> str:
@@ -203,9 +215,8 @@ def fallback_lang(item: Any, path: str) -> Markup:
 
 def activity_url(ref: Any) -> str:
     """Where an activity opens for the current launch's role ("#" for kinds this part does not serve)."""
-    views = KIND_VIEWS.get(ref.kind)
-    if views is None:
+    view = kind_view(ref.kind)
+    if view is None:
         return "#"
-    endpoint = views[1] if g.launch.is_instructor else views[0]
-    args = {views[2]: ref.id} if views[2] else {}
-    return url_for(endpoint, lt=g.launch.token, **args)
+    endpoint, arg = view
+    return url_for(endpoint, lt=g.launch.token, **({arg: ref.id} if arg else {}))
