@@ -119,6 +119,15 @@ def backoff_seconds(attempts: int, retry_after: float | None = None, rng: random
     return delay
 
 
+def _setting(app: Flask, name: str, default: int) -> int:
+    """App config first (tests, create_app overrides), then the environment (operators), then the default."""
+    value = app.config.get(name) or os.environ.get(name)
+    try:
+        return int(value) if value else default
+    except ValueError:
+        return default
+
+
 def worker_name() -> str:
     return f"{socket.gethostname()[:20]}:{os.getpid()}"
 
@@ -382,7 +391,7 @@ def _apply(results: list[Result], claim_id: str) -> PassReport:
 def run_batch(app: Flask, limit: int = BATCH_SIZE, threads: int | None = None) -> PassReport:
     """Claim one batch, send it, record the results. Call inside an app context."""
     claim_id = f"{worker_name()}:{uuid.uuid4().hex[:8]}"[:40]
-    lease = int(app.config.get("GRADES_LEASE_SECONDS", LEASE_SECONDS))
+    lease = _setting(app, "GRADES_LEASE_SECONDS", LEASE_SECONDS)
     claimed = claim(limit, claim_id, lease)
     if not claimed:
         return PassReport()
@@ -391,7 +400,7 @@ def run_batch(app: Flask, limit: int = BATCH_SIZE, threads: int | None = None) -
     by_key: dict[tuple[int, int], list[Job]] = {}
     for job in jobs:
         by_key.setdefault(job.key, []).append(job)
-    threads = threads or int(app.config.get("GRADES_DELIVERY_THREADS", 4))
+    threads = threads or _setting(app, "GRADES_DELIVERY_THREADS", 4)
     breaker = Breaker()
     results: list[Result] = []
     if threads <= 1 or len(by_key) == 1:
