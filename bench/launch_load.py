@@ -90,7 +90,7 @@ class Platform:
         return jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": "bench-1"})
 
 
-def complete_launch(session: requests.Session, platform: Platform, tool: str, n: int) -> None:
+def complete_launch(session: requests.Session, platform: Platform, tool: str, n: int, page: bool = True) -> None:
     resp = session.post(
         tool + "/lti/login",
         data={"iss": platform.issuer, "login_hint": f"u{n}", "target_link_uri": tool + "/lti/launch",
@@ -107,9 +107,11 @@ def complete_launch(session: requests.Session, platform: Platform, tool: str, n:
     )
     if resp.status_code != 303:
         raise RuntimeError(f"launch {resp.status_code}: {resp.text[:200]}")
-    page = session.get(tool + resp.headers["Location"])
-    if page.status_code != 200:
-        raise RuntimeError(f"first page {page.status_code}")
+    if not page:
+        return
+    first = session.get(tool + resp.headers["Location"])
+    if first.status_code != 200:
+        raise RuntimeError(f"first page {first.status_code}")
 
 
 class Tool:
@@ -172,7 +174,7 @@ def prepare_database(url: str, platform: Platform) -> None:
                    cwd=ROOT, env=env, check=True, capture_output=True)
 
 
-def run_level(tool: Tool, platform: Platform, concurrency: int, seconds: float) -> dict:
+def run_level(tool: Tool, platform: Platform, concurrency: int, seconds: float, page: bool = True) -> dict:
     latencies: list[float] = []
     errors: list[str] = []
     counter = [0]
@@ -187,7 +189,7 @@ def run_level(tool: Tool, platform: Platform, concurrency: int, seconds: float) 
                 n = counter[0]
             start = time.perf_counter()
             try:
-                complete_launch(session, platform, tool.base, n)
+                complete_launch(session, platform, tool.base, n, page)
                 with lock:
                     latencies.append(time.perf_counter() - start)
             except Exception as exc:  # counted, reported
@@ -275,6 +277,9 @@ def main() -> None:
                       f"{r['p99']:>7.1f}  {r['errors']:>6}  {r['cpu_ms']:>20.2f}")
                 if r["first_error"]:
                     print(f"   first error: {r['first_error']}")
+            r = run_level(tool, platform, 4, args.seconds, page=False)
+            print(f"login + launch only (no first page), concurrency 4: {r['per_s']:.1f}/s, "
+                  f"p99 {r['p99']:.1f} ms, server CPU {r['cpu_ms']:.2f} ms/launch, errors {r['errors']}")
             if name == "PostgreSQL":
                 print(f"rows written per complete launch: {rows_written_per_launch(tool, platform):.1f}")
             if args.soak and name == "PostgreSQL":
