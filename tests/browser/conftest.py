@@ -40,7 +40,7 @@ TIMEOUT_MS = 10_000
 # --- the browser ---------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Any]:
     """Headless Chromium from Debian. Missing Chromium fails loudly; NATALLI_SKIP_BROWSER=1 skips instead."""
     if not Path(CHROMIUM).exists():
@@ -315,7 +315,17 @@ class Lms:
         handle = self.page.get_by_title(title, exact=True).element_handle()
         frame = handle.content_frame()
         assert frame is not None, f"the LMS page has no frame titled {title!r}"
-        frame.wait_for_url(re.compile("^" + re.escape(self.tool_url) + r"/s/[^/]+/"))
+        try:
+            frame.wait_for_url(re.compile("^" + re.escape(self.tool_url) + r"/s/[^/]+/"))
+        except Exception as exc:  # say where the launch got stuck, not just "timeout"
+            try:
+                text = frame.locator("body").inner_text(timeout=2000)[:600]
+            except Exception:
+                text = "(no readable page)"
+            raise AssertionError(
+                f"the launch of {title!r} did not reach an activity page; the frame is at "
+                f"{_redact(frame.url)} showing: {text!r}"
+            ) from exc
         frame.wait_for_load_state("load")
         return frame
 
