@@ -208,7 +208,8 @@ def owner_key(user_id: int) -> str:
 def fallback_lang(item: Any, path: str) -> Markup:
     """` lang="en"` when this field of a content item fell back to English, so screen readers switch voice."""
     fallbacks = getattr(item, "fallback_fields", ()) or ()
-    if lang() != "en" and any(path == f or path.startswith(f + ".") for f in fallbacks):
+    # A match either way: the field itself, a containing field, or a part of it (one list item) fell back.
+    if lang() != "en" and any(path == f or path.startswith(f + ".") or f.startswith(path + ".") for f in fallbacks):
         return Markup(' lang="en"')
     return Markup("")
 

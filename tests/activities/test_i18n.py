@@ -32,3 +32,17 @@ def test_pages_render_in_launch_language(app, client, make_launch, lang, words):
     assert page.status_code == 200
     assert f'<html lang="{lang}">' in page.text
     assert words in page.text
+
+
+def test_fallback_fields_are_marked_english(app):
+    from types import SimpleNamespace
+
+    from lti_tool.activities.common import fallback_lang
+
+    item = SimpleNamespace(fallback_fields=("sections.arriving.body", "aims.1"))
+    with app.test_request_context(headers={"Accept-Language": "nl"}):
+        assert fallback_lang(item, "sections.arriving.body") == ' lang="en"'
+        assert fallback_lang(item, "aims") == ' lang="en"'
+        assert fallback_lang(item, "title") == ""
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert fallback_lang(item, "aims") == ""
