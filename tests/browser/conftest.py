@@ -1,14 +1,13 @@
 """Browser fixtures: Debian's Chromium driven by Playwright, the demo LMS over real HTTP next to the tool,
 grade delivery on demand, and an accessibility checker (axe-core) that every flow calls on each page.
 
-One browser for the whole session (starting Chromium costs about a second); a fresh browser context (cookies,
-storage) for every test; a fresh demo platform (own port, own state file, own keys) for every test, because
+One browser per test package (starting Chromium costs about a second; it is closed before other suites run,
+so its event loop does not linger); a fresh browser context (cookies, storage) for every test; a fresh demo platform (own port, own state file, own keys) for every test, because
 the tool's tables are emptied after each test and the platform's gradebook must start empty too.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import threading
@@ -82,15 +81,10 @@ def page(context: Any) -> Any:
 
 @dataclass
 class DemoLms:
-    """The demo platform as a learner or instructor sees it, plus the ids the tests pick people by."""
+    """A running demo platform: its base URL (what the browser opens) and its Flask app."""
 
     url: str
     app: Any
-
-    def status(self) -> dict[str, Any]:
-        import requests
-
-        return requests.get(self.url + "/_status", timeout=5).json()
 
 
 @contextmanager
@@ -244,10 +238,6 @@ def _redact(url: str) -> str:
 @pytest.fixture
 def a11y(live_tool: str) -> A11y:
     return A11y(tool_url=live_tool)
-
-
-def pretty(data: Any) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False)
 
 
 # --- driving the demo LMS like a person ------------------------------------------------------------------
