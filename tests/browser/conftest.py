@@ -1,9 +1,12 @@
 """Browser fixtures: Debian's Chromium driven by Playwright, the demo LMS over real HTTP next to the tool,
 grade delivery on demand, and an accessibility checker (axe-core) that every flow calls on each page.
 
-One browser per test package (starting Chromium costs about a second; it is closed before other suites run,
-so its event loop does not linger); a fresh browser context (cookies, storage) for every test; a fresh demo platform (own port, own state file, own keys) for every test, because
-the tool's tables are emptied after each test and the platform's gradebook must start empty too.
+One browser per test module (starting Chromium costs under a second). Not per session: Playwright's sync
+API keeps an asyncio loop registered in this thread while it runs, so a browser left open would break other
+suites that start their own Playwright (or use Django's ORM) later in the same pytest run, and other test
+packages import these fixtures. A fresh browser context (cookies, storage) for every test; a fresh demo
+platform (own port, own state file, own keys) for every test, because the tool's tables are emptied after
+each test and the platform's gradebook must start empty too.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ TIMEOUT_MS = 10_000
 # --- the browser ---------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="package")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     """Headless Chromium from Debian. Missing Chromium fails loudly; NATALLI_SKIP_BROWSER=1 skips instead."""
     if not Path(CHROMIUM).exists():
