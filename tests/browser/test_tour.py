@@ -16,7 +16,7 @@ pytestmark = pytest.mark.browser
 JOURNAL_LINK = "Reflection journal"
 
 
-def _sweep(lms, a11y, frame, who: str) -> list[str]:
+def _sweep(lms, a11y, frame, who: str, forbidden: str | None = None) -> list[str]:
     frame.get_by_role("link", name="All activities").click()
     expect(frame.get_by_role("heading", level=1)).to_have_text("The NatAlli mentoring programme")
     a11y.check(frame, f"programme overview ({who})")
@@ -38,6 +38,8 @@ def _sweep(lms, a11y, frame, who: str) -> list[str]:
             broken.append(f"{title} ({href.split('/', 3)[-1]}): HTTP {response.status if response else '?'}")
             continue
         a11y.check(frame, f"{title} ({who})")
+        if forbidden and forbidden in frame.content():
+            broken.append(f"{title}: shows a learner's private journal text")
     return broken
 
 
@@ -49,7 +51,11 @@ def test_every_activity_page_as_a_learner(lms, a11y):
 
 
 def test_every_activity_page_as_an_instructor(lms, a11y):
+    """…and none of them shows a learner's private journal entry."""
+    from tests.browser.test_journal import PRIVATE, write_entries
+
+    write_entries(lms, a11y)
     frame = lms.launch(JOURNAL_LINK, AOIFE, instructor=True, check=False)
-    broken = _sweep(lms, a11y, frame, "instructor")
+    broken = _sweep(lms, a11y, frame, "instructor", forbidden=PRIVATE)
     assert not broken, f"activity pages that fail for an instructor: {broken}"
     a11y.assert_clean()
