@@ -91,9 +91,12 @@ class DemoLms:
 
 
 @contextmanager
-def serve_demo_lms(app: Any, tool_url: str, instance: Path, host: str = "127.0.0.1") -> Iterator[DemoLms]:
-    """The demo platform on its own port, registered with the tool. `host` is the name the browser uses:
-    "localhost" puts the LMS on another *site* than the tool (127.0.0.1), as in real deployments."""
+def serve_demo_lms(
+    app: Any, tool_url: str, instance: Path, host: str = "127.0.0.1", register: bool = True
+) -> Iterator[DemoLms]:
+    """The demo platform on its own port, registered with the tool unless `register=False` (then Dynamic
+    Registration is the way in). `host` is the name the browser uses: "localhost" puts the LMS on another
+    *site* than the tool (127.0.0.1), as in real deployments."""
     from demo_platform import create_platform_app, registration_json
     from lti_tool.cli import import_registration
 
@@ -105,13 +108,10 @@ def serve_demo_lms(app: Any, tool_url: str, instance: Path, host: str = "127.0.0
     server = make_server("127.0.0.1", port, platform_app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="demo-platform", daemon=True)
     thread.start()
-    with app.app_context():
-        import_registration(registration_json(url))
-    # The tool recomputes CSP frame-ancestors/form-action from registrations at most once a minute
-    # (lti_tool/security.py); a real operator's new registration waits that minute, a test does not.
-    frame_ancestors = app.extensions["natalli"].get("frame_ancestors")
-    if frame_ancestors is not None:
-        frame_ancestors.invalidate()
+    if register:
+        # As an operator does with `flask platforms import`; it also refreshes the tool's CSP frame-ancestors.
+        with app.app_context():
+            import_registration(registration_json(url))
     try:
         yield DemoLms(url=url, app=platform_app)
     finally:
