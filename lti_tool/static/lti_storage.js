@@ -14,23 +14,35 @@
     return parentWin;
   }
 
+  // The platform's storage frame may load after us: resend the request every 250 ms until it answers
+  // (or 6 s pass), instead of sending once and losing the message.
   function ask(message, responseSubject) {
     return new Promise(function (resolve) {
-      var target = storageWindow();
-      if (!target) { resolve(null); return; }
       var id = "natalli-" + Math.random().toString(36).slice(2);
-      var timer = null;
+      var finished = false;
+      var resend = null;
+      function finish(value) {
+        if (finished) { return; }
+        finished = true;
+        window.removeEventListener("message", onMessage);
+        clearInterval(resend);
+        resolve(value);
+      }
       function onMessage(event) {
         var m = event.data || {};
         if (event.origin !== d.origin || m.subject !== responseSubject || m.message_id !== id) { return; }
-        window.removeEventListener("message", onMessage);
-        clearTimeout(timer);
-        resolve(m.error ? null : m);
+        finish(m.error ? null : m);
+      }
+      function send() {
+        var target = storageWindow();
+        if (!target) { finish(null); return; }
+        message.message_id = id;
+        try { target.postMessage(message, d.origin); } catch (e) { /* frame not ready yet */ }
       }
       window.addEventListener("message", onMessage);
-      message.message_id = id;
-      target.postMessage(message, d.origin);
-      timer = setTimeout(function () { window.removeEventListener("message", onMessage); resolve(null); }, 3000);
+      send();
+      resend = setInterval(send, 250);
+      setTimeout(function () { finish(null); }, 6000);
     });
   }
 
