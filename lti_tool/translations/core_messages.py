@@ -113,6 +113,13 @@ T: dict[str, dict[str, str]] = {
         "uk": "Ваш браузер не підтвердив відкриття. Відкрийте активність знову зі свого курсу.",
         "de": "Dein Browser hat diesen Start nicht bestätigt. Bitte öffne die Aktivität erneut aus deinem Kurs.",
     },
+    "Everything stored about you: download a copy or erase it": {
+        "nl": "Alles wat over jou is opgeslagen: download een kopie of wis het",
+        "uk": "Усе, що збережено про вас: завантажити копію або стерти",
+        "de": "Alles, was über dich gespeichert ist: eine Kopie herunterladen oder löschen",
+    },
+    "Mentor–mentee pairing": {"nl": "Mentor–mentee-koppeling", "uk": "Пари ментор–менті", "de": "Mentoring-Paare bilden"},
+    "Grades sent to the course": {"nl": "Cijfers naar de cursus gestuurd", "uk": "Оцінки, надіслані до курсу", "de": "An den Kurs gesendete Bewertungen"},
 }
 
 
