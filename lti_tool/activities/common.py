@@ -20,13 +20,12 @@ from sqlalchemy import select
 
 from lti_tool.domain.grading import Outcome
 from lti_tool.extensions import db
+from lti_tool.lti import csrf
 from lti_tool.lti.errors import LaunchError
 
 # Limits on what one field may hold: generous for reflection, bounded so a page stays usable.
 LONG_TEXT = 20_000
 SHORT_TEXT = 2_000
-CSRF_FIELD = "csrf_token"
-CSRF_HEADER = "X-CSRF-Token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # activity kind -> (learner endpoint, instructor endpoint, name of the id argument or None)
 KIND_VIEWS: dict[str, tuple[str, str, str | None]] = {
@@ -53,24 +52,13 @@ def kind_view(kind: str) -> tuple[str, str | None] | None:
 
 
 def csrf_token(lt: str) -> str:
-    """A per-launch token: an HMAC of the launch token, so it needs no cookie (LMS iframes often block them)
-    and a page from another site, which cannot read ours, cannot forge a form post."""
-    key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, b"csrf:" + lt.encode(), hashlib.sha256).hexdigest()
+    return csrf.token_for(lt)
 
 
 def check_csrf() -> None:
     """before_request hook of every activity blueprint: unsafe methods must carry the launch's token."""
-    if request.method not in UNSAFE_METHODS:
-        return
-    lt = (request.view_args or {}).get("lt", "")
-    sent = request.headers.get(CSRF_HEADER) or request.form.get(CSRF_FIELD) or ""
-    if not lt or not hmac.compare_digest(sent, csrf_token(lt)):
-        raise LaunchError(
-            "csrf_failed",
-            _("This form has expired or did not come from this page. Please reload the page and try again."),
-            400,
-        )
+    if request.method in UNSAFE_METHODS:
+        csrf.check((request.view_args or {}).get("lt", ""))
 
 
 def make_blueprint(name: str, import_name: str) -> Blueprint:

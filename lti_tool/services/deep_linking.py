@@ -19,11 +19,11 @@ from flask import Blueprint, current_app, g, render_template, request, url_for
 from flask_babel import get_locale, lazy_gettext
 
 from lti_tool.domain.grading import ActivityKind
+from lti_tool.lti import csrf
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.keys import sign_jwt
 from lti_tool.lti.session import launch_required
 from lti_tool.lti.validation import DEEP_LINKING_REQUEST, DL, LTI
-from lti_tool.services import csrf
 
 bp = Blueprint("deep_linking", __name__)
 

@@ -25,10 +25,10 @@ from sqlalchemy import delete, select
 
 from lti_tool.domain.groups import form_groups
 from lti_tool.extensions import db
+from lti_tool.lti import csrf
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.session import launch_required
 from lti_tool.models import Context, LaunchSession, User, utcnow
-from lti_tool.services import csrf
 from lti_tool.services.http import ServiceError
 from lti_tool.services.models import BreakoutGroup, GroupMember, GroupSet
 from lti_tool.services.nrps import fetch_members

@@ -242,7 +242,7 @@ def test_grades_resend_refuses_rows_of_another_link(app, lms, client):
     other = make_course(app, lms, learners=1, context_id="course-2", link_id="link-2")
     row_id = enqueue(app, other.launches["learner-1"])
     teacher = course.launches["teacher-1"]
-    from lti_tool.services import csrf as csrf_mod
+    from lti_tool.lti import csrf as csrf_mod
 
     with app.test_request_context():
         token = csrf_mod.token_for(teacher)
