@@ -79,8 +79,14 @@ def _markdown() -> MarkdownIt:
 
 def markdown(text: str | None) -> Markup:
     """Content Markdown -> HTML, with raw HTML disabled and the result sanitised again with nh3."""
-    html = _markdown().render(text or "")
-    return Markup(nh3.clean(html, link_rel="noopener noreferrer"))
+    return Markup(_render_markdown(text or ""))
+
+
+@lru_cache(maxsize=2048)
+def _render_markdown(text: str) -> str:
+    """Only programme content (and the institution's support text) is rendered here, so the set of inputs is
+    small and fixed: render each once per process instead of on every page view."""
+    return nh3.clean(_markdown().render(text), link_rel="noopener noreferrer")
 
 
 def catalog() -> Any:
