@@ -21,7 +21,7 @@ from werkzeug.serving import make_server
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Request, Response
 
-from tests.support.platform import free_port
+from tests.support.platform import free_port, registration_for
 
 INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
 LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
@@ -102,15 +102,7 @@ class IndependentPlatform:
         return PlatformConf(registration=self.registration_obj)
 
     def registration(self) -> dict[str, Any]:
-        return {
-            "issuer": self.base,
-            "client_id": self.client_id,
-            "auth_login_url": self.base + "/auth",
-            "auth_token_url": self.base + "/token",
-            "key_set_url": self.base + "/jwks",
-            "deployment_ids": [self.deployment_id],
-            "name": "lti1p3platform",
-        }
+        return registration_for(self.base, self.base, self.client_id, self.deployment_id, "lti1p3platform")
 
     def _wsgi(self, environ, start_response):
         request = Request(environ)

@@ -31,6 +31,19 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def registration_for(issuer: str, base: str, client_id: str, deployment_id: str, name: str) -> dict[str, Any]:
+    """What the tool's `platforms import` needs for a test platform serving /auth, /token and /jwks at `base`."""
+    return {
+        "issuer": issuer,
+        "client_id": client_id,
+        "auth_login_url": base + "/auth",
+        "auth_token_url": base + "/token",
+        "key_set_url": base + "/jwks",
+        "deployment_ids": [deployment_id],
+        "name": name,
+    }
+
+
 class TestPlatform:
     __test__ = False  # not a test class
 
@@ -105,15 +118,7 @@ class TestPlatform:
         self.registrations.clear()
 
     def registration(self) -> dict[str, Any]:
-        return {
-            "issuer": self.issuer,
-            "client_id": self.client_id,
-            "auth_login_url": self.base + "/auth",
-            "auth_token_url": self.base + "/token",
-            "key_set_url": self.base + "/jwks",
-            "deployment_ids": [self.deployment_id],
-            "name": "Test platform",
-        }
+        return registration_for(self.issuer, self.base, self.client_id, self.deployment_id, "Test platform")
 
     # -- LTI side ------------------------------------------------------------------------------------------
     def login(self, session: requests.Session, tool: str, **extra: str) -> tuple[str, str]:
