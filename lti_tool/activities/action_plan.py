@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import g, redirect, render_template, request, url_for
+from flask import g, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext
+from marshmallow import Schema
 from sqlalchemy import select
 
 from lti_tool.activities.common import (
-    SHORT_TEXT,
     catalog,
-    clean_text,
     context_pk,
     lang,
     make_blueprint,
@@ -22,6 +22,7 @@ from lti_tool.activities.models import PlanHorizon, PlanStep
 from lti_tool.activities.state import create_once, get_state
 from lti_tool.domain.grading import action_plan_outcome
 from lti_tool.extensions import db
+from lti_tool.forms import SHORT_TEXT, Flag, FormDate, LearnerText, Line, form_schema, load_args, load_form
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.session import launch_required
 from lti_tool.models import utcnow
@@ -54,15 +55,27 @@ def _horizon(days: int) -> PlanHorizon | None:
         PlanHorizon.days == days)).first()
 
 
-def _parse_date(raw: str | None) -> date | None:
-    raw = (raw or "").strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise LaunchError("bad_date", _("Please give the review date as a date (for example 2026-03-31)."),
-                          400) from None
+def plan_form(plan, horizons: dict[int, PlanHorizon]):
+    """The plan page: per horizon its goal, support, review date and new step, and per step its text and
+    done/remove boxes. Fields a form leaves out keep what is stored."""
+    labels = {f.id: f.label for f in plan.fields}
+    spec = {}
+    for d, h in horizons.items():
+        spec[f"goal-{d}"] = LearnerText(label=labels.get("goal"))
+        spec[f"support-{d}"] = LearnerText(label=labels.get("support"))
+        spec[f"review-{d}"] = FormDate(code="bad_date", message=lazy_gettext(
+            "Please give the review date as a date (for example 2026-03-31)."))
+        for step in h.steps:
+            spec[f"step-{step.id}-text"] = LearnerText(SHORT_TEXT, strip=True, label=step.text)
+            spec[f"step-{step.id}-done"] = Flag(label=step.text)
+            spec[f"step-{step.id}-remove"] = Flag(label=step.text)
+        spec[f"new-step-{d}"] = LearnerText(SHORT_TEXT, strip=True, load_default="",
+                                            label=lazy_gettext("Add a small step"))
+    return form_schema(spec, "ActionPlanForm")
+
+
+class PlanArgs(Schema):
+    saved = Line(5, load_default="", lenient=True)
 
 
 def progress(horizons: dict[int, PlanHorizon]) -> tuple[int, int]:
@@ -79,7 +92,7 @@ def index(lt: str):
     db.session.commit()  # the empty horizons, so a double-submitted first save cannot create them twice
     outcome = action_plan_outcome({d: h.goal for d, h in horizons.items()}, [h.days for h in plan.horizons])
     return render_template("activities/action_plan.html", plan=plan, horizons=horizons, done=done, total=total,
-                           outcome=outcome, saved=request.args.get("saved") == "1",
+                           outcome=outcome, saved=load_args(PlanArgs)["saved"] == "1",
                            fields={f.id: f for f in plan.fields})
 
 
@@ -89,23 +102,23 @@ def save(lt: str):
     plan = _plan()
     days = [h.days for h in plan.horizons]
     horizons = _horizons(days)
-    form = request.form
+    form = load_form(plan_form(plan, {d: horizons[d] for d in days}))
     for d in days:
         h = horizons[d]
-        h.goal = clean_text(form.get(f"goal-{d}", h.goal))
-        h.support = clean_text(form.get(f"support-{d}", h.support))
+        h.goal = form.get(f"goal-{d}", h.goal)
+        h.support = form.get(f"support-{d}", h.support)
         if f"review-{d}" in form:
-            h.review_on = _parse_date(form.get(f"review-{d}"))
+            h.review_on = form[f"review-{d}"]
         for step in list(h.steps):
-            if form.get(f"step-{step.id}-remove") == "1":
+            if form.get(f"step-{step.id}-remove"):
                 h.steps.remove(step)
                 continue
             if f"step-{step.id}-text" in form:
-                text = clean_text(form.get(f"step-{step.id}-text"), SHORT_TEXT).strip()
+                text = form[f"step-{step.id}-text"]
                 if text:
                     step.text = text
-                step.done = form.get(f"step-{step.id}-done") == "1"
-        new = clean_text(form.get(f"new-step-{d}"), SHORT_TEXT).strip()
+                step.done = form[f"step-{step.id}-done"]
+        new = form[f"new-step-{d}"]
         if new:
             if len(h.steps) >= MAX_STEPS:
                 raise LaunchError("too_many_steps", _("A horizon can have at most %(n)d steps. Small and few is "

@@ -9,16 +9,15 @@ import logging
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import abort, g, jsonify, redirect, render_template, request, url_for
-from flask_babel import format_time
+from flask import abort, g, jsonify, redirect, render_template, url_for
+from flask_babel import format_time, lazy_gettext
 from flask_babel import gettext as _
+from marshmallow import Schema, ValidationError, validates_schema
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from lti_tool.activities.common import (
-    SHORT_TEXT,
     catalog,
-    clean_text,
     context_pk,
     lang,
     make_blueprint,
@@ -30,6 +29,17 @@ from lti_tool.activities.state import content_or_404, create_once, get_state, re
 from lti_tool.domain.grading import scenario_outcome
 from lti_tool.domain.notes import NoteConflict, apply_edit
 from lti_tool.extensions import db
+from lti_tool.forms import (
+    MAX_ID,
+    Choice,
+    LearnerText,
+    Line,
+    Problem,
+    TextForm,
+    WholeNumber,
+    load_args,
+    load_form,
+)
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.session import launch_required
 from lti_tool.models import utcnow
@@ -38,6 +48,32 @@ log = logging.getLogger(__name__)
 bp = make_blueprint("breakouts", __name__)
 REFLECTION = "individual"
 MAX_TIMER_MINUTES = 180
+
+
+class NoteForm(Schema):
+    """The group note and the version it was written from (a hidden field of the page)."""
+
+    text = LearnerText(load_default="", label=lazy_gettext("Group note"))
+    version = WholeNumber(0, MAX_ID, required=True, code="bad_version", label=lazy_gettext("Note version"))
+
+
+class TimerForm(Schema):
+    action = Choice(("start", "stop"), load_default="start", label=lazy_gettext("Button"))
+    minutes = WholeNumber(
+        1, MAX_TIMER_MINUTES, blank=None, load_default=None, code="bad_minutes",
+        message=lazy_gettext("Please give the breakout time in whole minutes, from 1 to %(max)d.",
+                             max=MAX_TIMER_MINUTES),
+    )
+
+    @validates_schema
+    def _minutes_to_start(self, data: dict, **kwargs) -> None:
+        if data.get("action") != "stop" and data.get("minutes") is None:
+            field = self.fields["minutes"]
+            raise ValidationError(Problem(field.readable(), 400, field.code), "minutes")
+
+
+class ScenarioArgs(Schema):
+    saved = Line(20, load_default="", lenient=True)
 
 
 @dataclass(frozen=True)
@@ -149,7 +185,7 @@ def _render(item, group, note, status: int = 200, **extra):
         note=note,
         reflection=saved.text if saved else "",
         ends_at=_running(_timer(item.id)),
-        saved=request.args.get("saved", ""),
+        saved=load_args(ScenarioArgs)["saved"],
         **extra,
     ), status
 
@@ -164,11 +200,8 @@ def save_note(lt: str, scenario_id: str):
     if group is None:
         raise LaunchError("no_group", _("You are not in a breakout group for this course, so there is no group "
                                         "note. You can write your own reflection instead."), 400)
-    text = clean_text(request.form.get("text"))
-    try:
-        base = int(request.form.get("version", ""))
-    except ValueError:
-        raise LaunchError("bad_version", _("This form is incomplete. Please reload the page."), 400) from None
+    form = load_form(NoteForm)
+    text, base = form["text"], form["version"]
     note = _note(item.id, group)
     result = apply_edit(note.text, note.version, base, text)
     if not isinstance(result, NoteConflict) and result.changed:
@@ -207,7 +240,7 @@ def _conflict_message() -> str:
 @launch_required()
 def save_individual(lt: str, scenario_id: str):
     item = content_or_404(scenario_id, "scenario")
-    text = clean_text(request.form.get("text"))
+    text = load_form(TextForm)["text"]
     group = current_group()
     part = _participation(item.id, group.key if group else None)
     save_reflection(item.id, REFLECTION, text)
@@ -246,18 +279,15 @@ def facilitator(lt: str, scenario_id: str):
 @launch_required("instructor")
 def timer(lt: str, scenario_id: str):
     item = content_or_404(scenario_id, "scenario")
+    form = load_form(TimerForm)
     row = _timer(item.id)
     if row is None:
         row = BreakoutTimer(context_pk=context_pk(), scenario_id=item.id)
         db.session.add(row)
-    if request.form.get("action") == "stop":
+    if form["action"] == "stop":
         row.ends_at = None
     else:
-        raw = clean_text(request.form.get("minutes"), SHORT_TEXT).strip()
-        if not raw.isdigit() or not 1 <= int(raw) <= MAX_TIMER_MINUTES:
-            raise LaunchError("bad_minutes", _("Please give the breakout time in whole minutes, from 1 to %(max)d.",
-                                               max=MAX_TIMER_MINUTES), 400)
-        row.minutes = int(raw)
+        row.minutes = form["minutes"]
         row.ends_at = utcnow() + timedelta(minutes=row.minutes)
         row.started_by = g.launch.user_id
     db.session.commit()

@@ -20,12 +20,11 @@ from sqlalchemy import select
 
 from lti_tool.domain.grading import Outcome
 from lti_tool.extensions import db
+from lti_tool.forms import LONG_TEXT, normalise_text, too_long_message
+from lti_tool.forms import SHORT_TEXT as SHORT_TEXT  # the limits live in lti_tool.forms; importable here too
 from lti_tool.lti import csrf
 from lti_tool.lti.errors import LaunchError
 
-# Limits on what one field may hold: generous for reflection, bounded so a page stays usable.
-LONG_TEXT = 20_000
-SHORT_TEXT = 2_000
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # activity kind -> (learner endpoint, instructor endpoint, name of the id argument or None)
 KIND_VIEWS: dict[str, tuple[str, str, str | None]] = {
@@ -123,19 +122,12 @@ def context_pk() -> int:
 
 
 def clean_text(value: str | None, limit: int = LONG_TEXT, *, field_label: str = "") -> str:
-    """Learner text as plain text: NULs removed, newlines normalised, refused (413) beyond `limit`."""
-    text = (value or "").replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
+    """Learner text as plain text: NULs removed, newlines normalised, refused (413) beyond `limit`.
+    Forms validate with `lti_tool.forms.LearnerText`, which does the same; this stays for callers that
+    have not moved to a schema yet."""
+    text = normalise_text(value)
     if len(text) > limit:
-        raise LaunchError(
-            "text_too_long",
-            _(
-                "Your text is %(length)d characters long; the limit here is %(limit)d. "
-                "Please shorten it — nothing has been saved yet, and your text is still on the page.",
-                length=len(text),
-                limit=limit,
-            ),
-            413,
-        )
+        raise LaunchError("text_too_long", too_long_message(len(text), limit), 413)
     return text
 
 

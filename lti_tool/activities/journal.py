@@ -5,20 +5,51 @@ from __future__ import annotations
 
 from flask import Response, abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext
+from marshmallow import Schema
 from sqlalchemy import delete, func, select
 
-from lti_tool.activities.common import catalog, clean_text, context_pk, lang, make_blueprint, record_outcome
+from lti_tool.activities.common import catalog, context_pk, lang, make_blueprint, record_outcome
 from lti_tool.activities.models import JournalEntry
 from lti_tool.activities.state import get_state, update_state
 from lti_tool.domain.grading import journal_outcome
 from lti_tool.domain.journal import ExportEntry, PromptRef, parse_prompt, to_json, to_markdown
 from lti_tool.extensions import db
+from lti_tool.forms import Flag, LearnerText, Line, load_args, load_form
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.session import launch_required
 from lti_tool.models import utcnow
 
 bp = make_blueprint("journal", __name__)
 JOURNAL_ID = "reflection-journal"
+
+
+class EntryForm(Schema):
+    """A new entry: the text, the question it starts from (anything unknown is a free entry), sharing."""
+
+    prompt = Line(200, load_default="free")
+    text = LearnerText(load_default="", label=lazy_gettext("Your entry"))
+    shared = Flag(label=lazy_gettext("Share this entry with my course facilitators"))
+
+
+class EditForm(Schema):
+    text = LearnerText(load_default="", label=lazy_gettext("Your entry"))
+
+
+class ShareForm(Schema):
+    shared = Flag(label=lazy_gettext("Share this entry with my course facilitators"))
+
+
+class DeleteAllForm(Schema):
+    confirm = Flag(on=("yes",), label=lazy_gettext("I want to delete all my entries. This cannot be undone."))
+
+
+class IndexArgs(Schema):
+    """Links into the journal: a module's questions, a chosen question, what the last action did."""
+
+    module = Line(100, load_default="", lenient=True)
+    prompt = Line(200, load_default="", lenient=True)
+    done = Line(40, load_default="", lenient=True)
 
 
 def _journal():
@@ -74,8 +105,9 @@ def index(lt: str):
 
 def _render_index(status: int = 200, draft: str = "", chosen: str = "", message: str = ""):
     journal = _journal()
-    module_id = request.args.get("module", "")
-    chosen = chosen or request.args.get("prompt", "")
+    args = load_args(IndexArgs)
+    module_id = args["module"]
+    chosen = chosen or args["prompt"]
     if not chosen and module_id and journal.prompts_for(module_id):
         chosen = PromptRef("module", journal.prompts_for(module_id)[0].id, module_id).encode()
     modules = {m.id: catalog().module(m.id, lang()).title for m in catalog().modules()}
@@ -89,7 +121,7 @@ def _render_index(status: int = 200, draft: str = "", chosen: str = "", message:
         chosen=chosen or "free",
         draft=draft,
         message=message,
-        done=request.args.get("done", ""),
+        done=args["done"],
     ), status
 
 
@@ -97,14 +129,15 @@ def _render_index(status: int = 200, draft: str = "", chosen: str = "", message:
 @launch_required()
 def create(lt: str):
     journal = _journal()
-    text = clean_text(request.form.get("text"))
+    form = load_form(EntryForm)
+    text = form["text"]
     ref = parse_prompt(
-        request.form.get("prompt"), [c.id for c in journal.cycle],
+        form["prompt"], [c.id for c in journal.cycle],
         {m: [p.id for p in ps] for m, ps in journal.module_prompts.items()},
     )
     if not text.strip():
         return _render_index(400, text, ref.encode(), _("Please write something before saving the entry."))
-    shared = request.form.get("shared") == "1"
+    shared = form["shared"]
     entry = JournalEntry(
         user_id=g.launch.user_id, context_pk=context_pk(), prompt_kind=ref.kind, prompt_id=ref.prompt_id,
         module_id=ref.module_id, text=text, shared=shared, shared_at=utcnow() if shared else None,
@@ -122,7 +155,7 @@ def edit(lt: str, entry_id: int):
     entry = _own(entry_id)
     journal = _journal()
     if request.method == "POST":
-        text = clean_text(request.form.get("text"))
+        text = load_form(EditForm)["text"]
         if not text.strip():
             raise LaunchError("empty_entry", _("An entry cannot be empty. To remove it, delete it instead."), 400)
         entry.text = text
@@ -136,7 +169,7 @@ def edit(lt: str, entry_id: int):
 @launch_required()
 def share(lt: str, entry_id: int):
     entry = _own(entry_id)
-    entry.shared = request.form.get("shared") == "1"
+    entry.shared = load_form(ShareForm)["shared"]
     entry.shared_at = utcnow() if entry.shared else None
     db.session.commit()
     done = "shared" if entry.shared else "unshared"
@@ -157,7 +190,7 @@ def delete_one(lt: str, entry_id: int):
 @bp.post("/s/<lt>/journal/delete-all")
 @launch_required()
 def delete_all(lt: str):
-    if request.form.get("confirm") != "yes":
+    if not load_form(DeleteAllForm)["confirm"]:
         return _render_index(400, message=_("To delete every entry, tick the box that confirms it."))
     db.session.execute(delete(JournalEntry).where(
         JournalEntry.user_id == g.launch.user_id, JournalEntry.context_pk == context_pk()))

@@ -4,16 +4,13 @@ from the seven-step workshop agenda, with time totals checked against the format
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask import abort, g, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask import abort, g, redirect, render_template, url_for
+from flask_babel import lazy_gettext
+from marshmallow import Schema
 from sqlalchemy import select
 
 from lti_tool.activities.common import (
-    SHORT_TEXT,
     catalog,
-    clean_text,
     context_pk,
     lang,
     make_blueprint,
@@ -22,15 +19,63 @@ from lti_tool.activities.common import (
 from lti_tool.activities.models import SessionPlan
 from lti_tool.activities.state import content_or_404, get_state, update_state
 from lti_tool.domain.grading import steps_outcome
-from lti_tool.domain.planner import check_plan, parse_minutes
+from lti_tool.domain.planner import MAX_STEP_MINUTES, check_plan
 from lti_tool.extensions import db
-from lti_tool.lti.errors import LaunchError
+from lti_tool.forms import (
+    Choice,
+    Flag,
+    FormDate,
+    LearnerText,
+    Line,
+    WholeNumber,
+    form_schema,
+    load_args,
+    load_form,
+)
 from lti_tool.lti.session import launch_required
 from lti_tool.models import utcnow
 
 bp = make_blueprint("ttt", __name__)
 AGENDA_ID = "workshop-agenda"
 MAX_PARTICIPANTS = 500
+
+
+def unit_form(item):
+    """A unit's "done" boxes, one per step."""
+    return form_schema({f"done-{s.id}": Flag(label=s.title) for s in item.steps}, "UnitForm")
+
+
+def planner_form(agenda):
+    """The session planner: format, minutes per step, title, numbers, date and the button pressed."""
+    formats = tuple(agenda.formats)
+    spec = {
+        "format": Choice(formats, load_default="online", code="bad_format",
+                         message=lazy_gettext("Please choose online or in person.")),
+        "prev_format": Choice(formats, code="bad_format",
+                              message=lazy_gettext("Please choose online or in person.")),
+        "title": LearnerText(300, strip=True, load_default="", label=lazy_gettext("Title of the session")),
+        "session_date": FormDate(load_default=None, code="bad_date", message=lazy_gettext(
+            "Please give the session date as a date (for example 2026-03-31).")),
+        "participants": WholeNumber(1, MAX_PARTICIPANTS, blank=20, load_default=20, code="bad_number",
+                                    message=lazy_gettext("Please give the number of participants as a whole number.")),
+        "breakout_size": WholeNumber(
+            2, 20, blank=agenda.breakout_size.max, load_default=agenda.breakout_size.max, code="bad_number",
+            message=lazy_gettext("Please give the breakout group size as a whole number from 2 to 20.")),
+    }
+    for step in agenda.steps:
+        spec[f"minutes-{step.id}"] = WholeNumber(
+            0, MAX_STEP_MINUTES, blank=None, load_default=None, code="bad_minutes",
+            message=lazy_gettext("Minutes must be whole numbers from 0 to 240 (“%(step)s”).", step=step.title))
+    spec["action"] = Choice(("save", "defaults"), load_default="save", label=lazy_gettext("Button"))
+    return form_schema(spec, "PlannerForm")
+
+
+class PageArgs(Schema):
+    """Query arguments of the TtT pages: a format to show, a step of the run view, "saved"."""
+
+    format = Line(40, load_default="", lenient=True)
+    step = WholeNumber(0, 1000, blank=0, load_default=0, lenient=True)
+    saved = Line(5, load_default="", lenient=True)
 
 
 @bp.get("/s/<lt>/ttt/<unit_id>/")
@@ -46,7 +91,7 @@ def unit(lt: str, unit_id: str):
         "activities/ttt_unit.html", unit=item, done=done,
         outcome=steps_outcome([s.id for s in item.steps], done),
         prev_unit=units[i - 1] if i > 0 else None, next_unit=units[i + 1] if i + 1 < len(units) else None,
-        saved=request.args.get("saved") == "1",
+        saved=load_args(PageArgs)["saved"] == "1",
     )
 
 
@@ -55,7 +100,8 @@ def unit(lt: str, unit_id: str):
 def save_unit(lt: str, unit_id: str):
     item = content_or_404(unit_id, "ttt_unit")
     step_ids = [s.id for s in item.steps]
-    done = [s for s in step_ids if request.form.get(f"done-{s}") == "1"]
+    form = load_form(unit_form(item))
+    done = [s for s in step_ids if form[f"done-{s}"]]
     row = get_state(item.id, "ttt_unit")
     update_state(row, done_steps=done)
     outcome = steps_outcome(step_ids, done)
@@ -93,7 +139,7 @@ def _check(agenda, minutes: dict[str, int], fmt: str, participants: int, size: i
 def _view_model():
     agenda = _agenda()
     plan = _plan()
-    fmt = request.args.get("format") or (plan.format if plan else "online")
+    fmt = load_args(PageArgs)["format"] or (plan.format if plan else "online")
     if fmt not in agenda.formats:
         fmt = "online"
     minutes = _minutes(agenda, plan, fmt)
@@ -108,49 +154,28 @@ def planner(lt: str):
     agenda, plan, fmt, minutes, check, participants, size = _view_model()
     return render_template("activities/planner.html", agenda=agenda, plan=plan, fmt=fmt, minutes=minutes,
                            check=check, participants=participants, size=size,
-                           saved=request.args.get("saved") == "1")
-
-
-def _int_field(name: str, default: int, low: int, high: int, message: str) -> int:
-    raw = (request.form.get(name) or "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
-        raise LaunchError("bad_number", message, 400)
-    return int(raw)
+                           saved=load_args(PageArgs)["saved"] == "1")
 
 
 @bp.post("/s/<lt>/planner/")
 @launch_required()
 def save_planner(lt: str):
     agenda = _agenda()
-    fmt = request.form.get("format", "online")
-    if fmt not in agenda.formats:
-        raise LaunchError("bad_format", _("Please choose online or in person."), 400)
-    minutes: dict[str, int] = {}
-    for step in agenda.steps:
-        try:
-            minutes[step.id] = parse_minutes(request.form.get(f"minutes-{step.id}"), step.minutes[fmt])
-        except ValueError:
-            raise LaunchError("bad_minutes", _("Minutes must be whole numbers from 0 to 240 (“%(step)s”).",
-                                               step=step.title), 400) from None
+    form = load_form(planner_form(agenda))
+    fmt = form["format"]
+    # An empty minutes box means the step's suggested time for the format.
+    minutes = {s.id: s.minutes[fmt] if form[f"minutes-{s.id}"] is None else form[f"minutes-{s.id}"]
+               for s in agenda.steps}
     plan = _plan(create=True)
     # Switching format (or asking for defaults) starts from that format's default minutes.
-    if request.form.get("action") == "defaults" or request.form.get("prev_format", fmt) != fmt:
+    if form["action"] == "defaults" or form.get("prev_format", fmt) != fmt:
         minutes = {s.id: s.minutes[fmt] for s in agenda.steps}
     plan.format = fmt
     plan.minutes = minutes
-    plan.title = clean_text(request.form.get("title"), 300).strip()
-    plan.participants = _int_field("participants", 20, 1, MAX_PARTICIPANTS,
-                                   _("Please give the number of participants as a whole number."))
-    plan.breakout_size = _int_field("breakout_size", agenda.breakout_size.max, 2, 20,
-                                    _("Please give the breakout group size as a whole number from 2 to 20."))
-    raw_date = clean_text(request.form.get("session_date"), SHORT_TEXT).strip()
-    try:
-        plan.session_date = date.fromisoformat(raw_date) if raw_date else None
-    except ValueError:
-        raise LaunchError("bad_date", _("Please give the session date as a date (for example 2026-03-31)."),
-                          400) from None
+    plan.title = form["title"]
+    plan.participants = form["participants"]
+    plan.breakout_size = form["breakout_size"]
+    plan.session_date = form["session_date"]
     plan.updated_at = utcnow()
     check = _check(agenda, minutes, fmt, plan.participants, plan.breakout_size)
     # A plan "covers" every step it gives time to, once its total fits the format.
@@ -178,7 +203,7 @@ def run(lt: str):
     steps = [s for s in agenda.steps if minutes[s.id] > 0]
     if not steps:
         abort(404)
-    index = request.args.get("step", type=int, default=0)
+    index = load_args(PageArgs)["step"]
     index = max(0, min(index, len(steps) - 1))
     return render_template("activities/planner_run.html", agenda=agenda, steps=steps, minutes=minutes,
                            index=index, check=check, fmt=fmt)
