@@ -225,15 +225,24 @@ class Choice(FormField):
 
 
 class Choices(Choice):
-    """Several of the values the page offers (checkboxes); repeated values count once, order is kept."""
+    """Several of the values the page offers (checkboxes); repeated values count once, order is kept.
+    `drop_unknown`: values the page does not offer are left out instead of refused (a questionnaire whose
+    options changed since the page was loaded)."""
+
+    def __init__(self, choices: Collection[str] | Callable[[], Collection[str]], *, drop_unknown: bool = False,
+                 **kwargs: Any) -> None:
+        super().__init__(choices, **kwargs)
+        self.drop_unknown = drop_unknown
 
     def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None,
                      **kwargs: Any) -> list[str]:
         values = [value] if isinstance(value, str) else value
-        if not isinstance(values, list):
+        if not isinstance(values, list) or any(not isinstance(v, str) for v in values):
             raise self.fail()
         allowed = _options(self.choices)
-        if any(not isinstance(v, str) or v not in allowed for v in values):
+        if self.drop_unknown:
+            values = [v for v in values if v in allowed]
+        elif any(v not in allowed for v in values):
             raise self.fail()
         return list(dict.fromkeys(values))
 

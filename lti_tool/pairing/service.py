@@ -12,12 +12,14 @@ from typing import Any
 from babel.lists import format_list
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from marshmallow import fields
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from lti_tool.domain import matching as mt
 from lti_tool.extensions import db
+from lti_tool.forms import Choice, Choices, Flag, LearnerText, form_schema, load_form
 from lti_tool.models import User, utcnow
 from lti_tool.pairing.models import (
     ACCEPTED,
@@ -65,42 +67,56 @@ def role_of(assessment_id: str) -> str:
 
 
 # -- answers ------------------------------------------------------------------------------------------------
-class TooLong(ValueError):
-    def __init__(self, question_id: str, length: int) -> None:
-        super().__init__(question_id)
-        self.question_id = question_id
-        self.length = length
+def too_long_answer(length: int, limit: int) -> str:
+    return _("Your answer is %(length)d characters long; the limit is %(limit)d. Please shorten it — nothing "
+             "has been saved yet.", length=length, limit=limit)
 
 
-def parse_answers(sa: Any, form: Any, limit: int | None = TEXT_LIMIT) -> tuple[dict[str, Any], list[str]]:
-    """Form -> (answers, shared question ids), keeping only ids the content defines. Every question is
-    optional: an unanswered question is simply absent. Text beyond `limit` raises TooLong (None: keep it,
-    to show a refused form back as it was sent)."""
-    scale = {o.id for o in sa.scale}
+def answer_fields(sa: Any, limit: int | None = TEXT_LIMIT) -> dict[str, fields.Field]:
+    """The questionnaire's form fields, keeping only ids the content defines. Every question is optional:
+    an unanswered question is simply absent, and an option the questionnaire does not offer (any more) is
+    left out rather than refused. Text beyond `limit` is refused (413); None keeps it, to show a refused
+    form back exactly as it was sent."""
+    scale = tuple(o.id for o in sa.scale)
+    spec: dict[str, fields.Field] = {}
+    for q in sa.questions:
+        valid = tuple(o.id for o in q.options)
+        if q.type == "levels":
+            for o in valid:
+                spec[f"q-{q.id}-{o}"] = Choice(scale, label=q.label, lenient=True)
+        elif q.type == "multi":
+            spec[f"q-{q.id}"] = Choices(valid, drop_unknown=True, label=q.label, lenient=True)
+        elif q.type == "single":
+            spec[f"q-{q.id}"] = Choice(valid, label=q.label, lenient=True)
+        elif q.type == "text":
+            spec[f"q-{q.id}"] = LearnerText(limit, strip=True, label=q.label, too_long=too_long_answer)
+        spec[f"share-{q.id}"] = Flag(label=q.label, lenient=True)
+    return spec
+
+
+def answers_from(sa: Any, values: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Loaded form values -> (answers, shared question ids), in the questionnaire's order."""
     answers: dict[str, Any] = {}
     for q in sa.questions:
         valid = [o.id for o in q.options]
         if q.type == "levels":
-            levels = {o: int(form.get(f"q-{q.id}-{o}")) for o in valid if form.get(f"q-{q.id}-{o}") in scale}
+            levels = {o: int(values[f"q-{q.id}-{o}"]) for o in valid if f"q-{q.id}-{o}" in values}
             if levels:
                 answers[q.id] = levels
         elif q.type == "multi":
-            chosen = set(form.getlist(f"q-{q.id}"))
+            chosen = set(values.get(f"q-{q.id}", ()))
             picked = [o for o in valid if o in chosen]
             if picked:
                 answers[q.id] = picked
-        elif q.type == "single":
-            value = form.get(f"q-{q.id}")
-            if value in valid:
-                answers[q.id] = value
-        elif q.type == "text":
-            text = (form.get(f"q-{q.id}") or "").replace("\x00", "").replace("\r\n", "\n").strip()
-            if limit is not None and len(text) > limit:
-                raise TooLong(q.id, len(text))
-            if text:
-                answers[q.id] = text
-    shared = [q.id for q in sa.questions if form.get(f"share-{q.id}") == "1"]
+        elif values.get(f"q-{q.id}"):  # single, text
+            answers[q.id] = values[f"q-{q.id}"]
+    shared = [q.id for q in sa.questions if values.get(f"share-{q.id}")]
     return answers, shared
+
+
+def parse_answers(sa: Any, form: Any, limit: int | None = TEXT_LIMIT) -> tuple[dict[str, Any], list[str]]:
+    """Form -> (answers, shared question ids); text beyond `limit` raises FormError (413)."""
+    return answers_from(sa, load_form(form_schema(answer_fields(sa, limit), "AnswersForm"), form))
 
 
 @dataclass(frozen=True)

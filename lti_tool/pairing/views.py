@@ -9,14 +9,26 @@ import json
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, lazy_gettext
 from flask_babel import gettext as _
+from marshmallow import Schema
 from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from lti_tool.activities.common import check_csrf, csrf_token
 from lti_tool.domain.grading import self_assessment_outcome
 from lti_tool.extensions import db
+from lti_tool.forms import (
+    MAX_ID,
+    Choice,
+    Flag,
+    FormError,
+    Line,
+    WholeNumber,
+    form_schema,
+    load_args,
+    load_form,
+)
 from lti_tool.grades.models import ScoreOutbox
 from lti_tool.grades.outbox import SCORE_MAXIMUM, enqueue_score
 from lti_tool.lti.errors import LaunchError
@@ -65,6 +77,41 @@ def _context_pk() -> int:
     return pk
 
 
+# -- forms --------------------------------------------------------------------------------------------------
+def save_form(sa: Any) -> Schema:
+    """The questionnaire page: the role first, then the answers (see service.answer_fields)."""
+    role = Choice(ROLES, required=True, code="bad_role", message=lazy_gettext(
+        "Please choose whether you take part as a mentee, a mentor or both."))
+    return form_schema({"role": role, **sv.answer_fields(sa)}, "AssessmentForm")
+
+
+class EraseForm(Schema):
+    assessment_id = Line(100, load_default="")
+    confirm = Flag(on=("yes",), label=lazy_gettext(
+        "Yes, delete my role, all my answers and my pair in this course. This cannot be undone."))
+
+
+class SettingsForm(Schema):
+    max_mentees = WholeNumber(1, sv.MAX_MENTEES_LIMIT, required=True, code="bad_number", message=lazy_gettext(
+        "Please choose a number of mentees per mentor between 1 and %(limit)d.", limit=sv.MAX_MENTEES_LIMIT))
+    availability_required = Flag(label=lazy_gettext(
+        "Only pair a mentee with a mentor who offers at least as much time as the mentee hopes for"))
+
+
+class SwapForm(Schema):
+    # "pair-<id>" (swap mentees with that pair) or "mentee-<id>" (take that unmatched mentee)
+    with_ = Line(40, data_key="with", load_default="")
+
+
+class AddPairForm(Schema):
+    mentee = WholeNumber(1, MAX_ID, required=True, message=lazy_gettext("Please choose a mentee and a mentor."))
+    mentor = WholeNumber(1, MAX_ID, required=True, message=lazy_gettext("Please choose a mentee and a mentor."))
+
+
+class PageArgs(Schema):
+    done = Line(40, load_default="", lenient=True)
+
+
 def _assessment(assessment_id: str) -> Any:
     if not sv.is_assessment(assessment_id):
         raise LaunchError("not_found", _("This questionnaire does not exist."), 404)
@@ -99,7 +146,7 @@ def _render_assessment(assessment_id: str, status: int = 200, message: str = "",
     own_role = sv.role_of(assessment_id)
     role = (form.get("role") if form is not None else None) or (profile.role if profile else own_role)
     other_role = MENTOR if own_role == MENTEE else MENTEE
-    done = request.args.get("done", "")
+    done = load_args(PageArgs)["done"]
     return render_template(
         "pairing/assessment.html",
         sa=sa,
@@ -160,21 +207,12 @@ def _my_pairs(ctx: int) -> list[dict[str, Any]]:
 def save(lt: str, assessment_id: str):
     sa = _assessment(assessment_id)
     ctx = _context_pk()
-    role = request.form.get("role", "")
-    if role not in ROLES:
-        return _render_assessment(
-            assessment_id, 400, _("Please choose whether you take part as a mentee, a mentor or both."),
-            request.form,
-        )
     try:
-        answers, shared = sv.parse_answers(sa, request.form)
-    except sv.TooLong as exc:
-        return _render_assessment(
-            assessment_id, 413,
-            _("Your answer is %(length)d characters long; the limit is %(limit)d. Please shorten it — nothing "
-              "has been saved yet.", length=exc.length, limit=sv.TEXT_LIMIT),
-            request.form,
-        )
+        form = load_form(save_form(sa), request.form)
+    except FormError as exc:  # the page comes back with what was sent, and the reason
+        return _render_assessment(assessment_id, exc.status, exc.message, request.form)
+    role = form["role"]
+    answers, shared = sv.answers_from(sa, form)
     profile = sv.save_answers(ctx, g.launch.user_id, role, assessment_id, sa.version, answers, shared)
     _record_completion(profile)
     db.session.commit()
@@ -222,9 +260,10 @@ def export(lt: str):
 @launch_required()
 def erase(lt: str):
     """Hard-delete the person's profile, answers and pairs in this course."""
-    back = request.form.get("assessment_id", "")
+    form = load_form(EraseForm, request.form)
+    back = form["assessment_id"]
     back = back if sv.is_assessment(back) else sv.assessment_ids()[MENTEE]
-    if request.form.get("confirm") != "yes":
+    if not form["confirm"]:
         return _render_assessment(back, 400, _("To delete your answers, tick the box that confirms it."))
     ctx = _context_pk()
     me = g.launch.user_id
@@ -298,7 +337,7 @@ def _render_facilitator(status: int = 200, message: str = ""):
         (m.id, course.name(m.id)) for m in course.mentors if load.get(m.id, 0) < round_.max_mentees
     ]
     open_mentees = [(m.id, course.name(m.id)) for m in course.mentees if m.id not in paired_mentees]
-    done = request.args.get("done", "")
+    done = load_args(PageArgs)["done"]
     return render_template(
         "pairing/facilitator.html",
         round=round_,
@@ -336,15 +375,12 @@ def _back(lt: str, done: str, anchor: str | None = None):
 def settings(lt: str):
     ctx = _context_pk()
     try:
-        max_mentees = int(request.form.get("max_mentees", ""))
-    except ValueError:
-        max_mentees = 0
-    if not 1 <= max_mentees <= sv.MAX_MENTEES_LIMIT:
-        return _render_facilitator(400, _("Please choose a number of mentees per mentor between 1 and %(limit)d.",
-                                          limit=sv.MAX_MENTEES_LIMIT))
+        form = load_form(SettingsForm, request.form)
+    except FormError as exc:
+        return _render_facilitator(exc.status, exc.message)
     round_ = sv.get_round(ctx)
-    round_.max_mentees = max_mentees
-    round_.availability_required = request.form.get("availability_required") == "1"
+    round_.max_mentees = form["max_mentees"]
+    round_.availability_required = form["availability_required"]
     round_.updated_at = utcnow()
     return _back(lt, "settings")
 
@@ -426,7 +462,7 @@ def _swap(lt: str, pair: PairingPair):
     _refuse_locked(pair)
     ctx = pair.context_pk
     course = sv.load_course(ctx)
-    target = request.form.get("with", "")
+    target = load_form(SwapForm, request.form)["with_"]
     mentee_ids = {p.id for p in course.mentees}
     if target.startswith("pair-") and target[5:].isdigit():
         other = _draft_pair(int(target[5:]))
@@ -464,10 +500,10 @@ def add_pair(lt: str):
     round_ = sv.get_round(ctx)
     draft = sv.pairs(ctx, DRAFT)
     try:
-        mentee_id = int(request.form.get("mentee", ""))
-        mentor_id = int(request.form.get("mentor", ""))
-    except ValueError:
-        return _render_facilitator(400, _("Please choose a mentee and a mentor."))
+        form = load_form(AddPairForm, request.form)
+    except FormError as exc:
+        return _render_facilitator(exc.status, exc.message)
+    mentee_id, mentor_id = form["mentee"], form["mentor"]
     if mentee_id not in {p.id for p in course.mentees} or mentee_id in {p.mentee_user_id for p in draft}:
         return _render_facilitator(400, _("That person is not a mentee without a pair in this course."))
     if mentor_id not in {p.id for p in course.mentors}:
