@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, g, render_template, request
-from flask_babel import force_locale, get_locale
+from flask import Response, g, render_template
+from flask_babel import force_locale, get_locale, lazy_gettext
 from flask_babel import gettext as _
+from marshmallow import Schema
 
 from lti_tool.activities.common import make_blueprint, template_globals
 from lti_tool.extensions import db
+from lti_tool.forms import SHORT_TEXT, LearnerText, load_form
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.session import launch_required
 from lti_tool.privacy import erase_user, export_user
 
 bp = make_blueprint("my_data", __name__)  # CSRF-checked like every activity blueprint
+
+
+class EraseForm(Schema):
+    confirm = LearnerText(SHORT_TEXT, strip=True, load_default="", label=lazy_gettext("Type ERASE to confirm"))
 
 
 @bp.get("/s/<lt>/my-data/")
@@ -38,7 +44,7 @@ def export(lt: str):
 @bp.post("/s/<lt>/my-data/erase")
 @launch_required()
 def erase(lt: str):
-    if request.form.get("confirm", "").strip().upper() not in {"ERASE", _("ERASE").upper()}:
+    if load_form(EraseForm)["confirm"].upper() not in {"ERASE", _("ERASE").upper()}:
         raise LaunchError("confirm_erase", _("To erase everything, type ERASE in the box and press the button."), 400)
     language = str(get_locale() or "en")
     erase_user(g.launch.user)

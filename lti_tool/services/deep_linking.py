@@ -15,9 +15,11 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, current_app, g, render_template, request, url_for
+from flask import Blueprint, current_app, g, render_template, url_for
 from flask_babel import get_locale, lazy_gettext
+from marshmallow import Schema
 
+from lti_tool import forms
 from lti_tool.domain.grading import ActivityKind
 from lti_tool.lti import csrf
 from lti_tool.lti.errors import LaunchError
@@ -83,6 +85,19 @@ def programme_order(lang: str) -> list[Choice]:
     return ordered
 
 
+class PickerArgs(Schema):
+    q = forms.Line(200, load_default="", lenient=True)
+
+
+def respond_form(known_ids: list[str]) -> Schema:
+    """The picker's answer: a bundle button, or the ticked activities (ids of the catalogue only)."""
+    return Schema.from_dict({
+        "bundle": forms.Choice(("", "programme", "ttt"), load_default="", label=lazy_gettext("Add the whole programme")),
+        "activity": forms.Choices(known_ids, load_default=[], code="unknown_activity",
+                            message=lazy_gettext("One of the chosen activities does not exist.")),
+    }, name="DeepLinkForm")()
+
+
 def _fold(text: str) -> str:
     """Case- and accent-insensitive form for search ("é" matches "e"; Cyrillic stays Cyrillic)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
@@ -124,7 +139,7 @@ def _multiple(settings: dict[str, Any]) -> bool:
 def picker(lt: str):
     settings = _settings()
     lang = _lang()
-    query = request.args.get("q", "").strip()[:200]
+    query = forms.load_args(PickerArgs)["q"]
     choices = catalog_choices(lang)
     shown = [c for c in choices if matches(c, query)] if query else choices
     sections = [(kind, label, [c for c in shown if c.kind == kind]) for kind, label in KIND_LABELS.items()]
@@ -194,17 +209,13 @@ def respond(lt: str):
     settings = _settings()
     lang = _lang()
     by_id = {c.id: c for c in catalog_choices(lang)}
-    bundle = request.form.get("bundle", "")
-    if bundle == "programme":
+    form = forms.load_form(respond_form(list(by_id)))
+    if form["bundle"] == "programme":
         chosen = programme_order(lang)
-    elif bundle == "ttt":
+    elif form["bundle"] == "ttt":
         chosen = [c for c in by_id.values() if c.kind in TTT_KINDS]
     else:
-        ids = list(dict.fromkeys(request.form.getlist("activity")))
-        unknown = [i for i in ids if i not in by_id]
-        if unknown:
-            raise LaunchError("unknown_activity", "One of the chosen activities does not exist.", 400)
-        chosen = [by_id[i] for i in ids]
+        chosen = [by_id[i] for i in form["activity"]]
     if not chosen:
         raise LaunchError("nothing_chosen", "Please choose at least one activity.", 400)
     if len(chosen) > 1 and not _multiple(settings):

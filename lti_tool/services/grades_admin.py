@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, g, redirect, render_template, request, url_for
+from flask import Blueprint, g, redirect, render_template, url_for
 from flask_babel import gettext as _
+from marshmallow import Schema
 from sqlalchemy import select
 
 from lti_tool.extensions import db
+from lti_tool.forms import Line, load_args
 from lti_tool.grades.models import DELIVERED, FAILED, PENDING, ScoreOutbox
 from lti_tool.lti import csrf
 from lti_tool.lti.errors import LaunchError
@@ -21,6 +23,10 @@ from lti_tool.models import LaunchSession, ResourceLink, User
 from lti_tool.services import delivery
 
 bp = Blueprint("grades_admin", __name__)
+
+
+class ViewArgs(Schema):
+    done = Line(40, load_default="", lenient=True)
 
 
 @dataclass
@@ -81,7 +87,7 @@ def learner_rows(link: ResourceLink) -> list[LearnerRow]:
 def view(lt: str):
     link = _link()
     learners = learner_rows(link)
-    done = request.args.get("done")
+    done = load_args(ViewArgs)["done"]
     return render_template(
         "services/grades.html",
         link=link,

@@ -19,12 +19,15 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from flask import Blueprint, g, has_request_context, redirect, render_template, request, url_for
+from flask import Blueprint, g, has_request_context, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext
+from marshmallow import Schema
 from sqlalchemy import delete, select
 
 from lti_tool.domain.groups import form_groups
 from lti_tool.extensions import db
+from lti_tool.forms import MAX_ID, Flag, FormField, Line, WholeNumber, load_args, load_form
 from lti_tool.lti import csrf
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.session import launch_required
@@ -34,6 +37,35 @@ from lti_tool.services.models import BreakoutGroup, GroupMember, GroupSet
 from lti_tool.services.nrps import fetch_members
 
 bp = Blueprint("groups", __name__)
+
+
+class GroupTarget(FormField):
+    """Where to move a person: "new" (a new group) or a group id."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        if value == "new":
+            return value
+        if isinstance(value, str) and value.isascii() and value.isdigit() and 0 < int(value) <= MAX_ID:
+            return int(value)
+        raise self.fail()
+
+
+class MoveForm(Schema):
+    member = WholeNumber(1, MAX_ID, required=True, label=lazy_gettext("Person to move"))
+    group = GroupTarget(required=True, label=lazy_gettext("Group to move to"))
+
+
+class LockForm(Schema):
+    locked = Flag(label=lazy_gettext("Lock this group"))
+
+
+class PublishForm(Schema):
+    published = Flag(label=lazy_gettext("Publish: show each learner their group"))
+
+
+class ViewArgs(Schema):
+    done = Line(40, load_default="", lenient=True)
+    n = WholeNumber(0, MAX_ID, blank=0, load_default=0, lenient=True)
 
 
 @dataclass(frozen=True)
@@ -194,21 +226,21 @@ def view(lt: str):
         member_label=member_label,
         csrf_token=csrf.token_for(lt),
         has_roster=bool(context.memberships_url),
-        notice=_done_message(request.args.get("done", ""), request.args.get("n", 0, type=int)),
+        notice=_done_message(**load_args(ViewArgs)),
     )
 
 
-def _done_message(code: str, count: int) -> str | None:
+def _done_message(done: str, n: int) -> str | None:
     """What the last action did (carried in the URL: flash() needs a cookie, which LMS iframes may block)."""
     messages = {
-        "formed": lambda: _("Groups formed for %(count)s learners.", count=count),
+        "formed": lambda: _("Groups formed for %(count)s learners.", count=n),
         "moved": lambda: _("The person was moved. They stay in that group when you regenerate."),
         "published": lambda: _("Learners can now see their own group."),
         "hidden": lambda: _("Groups are now hidden from learners."),
         "locked": lambda: _("The group is locked: regenerating keeps it as it is."),
         "unlocked": lambda: _("The group is unlocked."),
     }
-    return messages[code]() if code in messages else None
+    return messages[done]() if done in messages else None
 
 
 @bp.post("/s/<lt>/groups/generate")
@@ -242,11 +274,12 @@ def generate(lt: str):
 def move(lt: str):
     csrf.check(lt)
     context = _context()
-    member = db.session.get(GroupMember, request.form.get("member", type=int) or 0)
+    form = load_form(MoveForm)
+    member = db.session.get(GroupMember, form["member"])
     if member is None or member.context_pk != context.id:
         raise LaunchError("not_found", "That person is not in this course's groups.", 404)
     source = member.group
-    target_value = request.form.get("group", "")
+    target_value = form["group"]
     if source.locked:
         raise LaunchError("locked", "That group is locked. Unlock it first to move people out of it.", 409)
     if target_value == "new":
@@ -256,7 +289,7 @@ def move(lt: str):
         group_set.groups.append(target)
         db.session.flush()
     else:
-        target = _own_group(int(target_value) if target_value.isdigit() else 0)
+        target = _own_group(target_value)
         if target.locked:
             raise LaunchError("locked", "That group is locked. Unlock it first to move people into it.", 409)
     member.group_id = target.id
@@ -274,7 +307,7 @@ def move(lt: str):
 def lock(lt: str, group_id: int):
     csrf.check(lt)
     group = _own_group(group_id)
-    group.locked = request.form.get("locked") == "1"
+    group.locked = load_form(LockForm)["locked"]
     db.session.commit()
     return redirect(url_for("groups.view", lt=lt, done="locked" if group.locked else "unlocked"), code=303)
 
@@ -286,6 +319,6 @@ def publish(lt: str):
     group_set = _set_for(_context().id)
     if group_set is None:
         raise LaunchError("no_groups", "Form the groups first.", 409)
-    group_set.published = request.form.get("published") == "1"
+    group_set.published = load_form(PublishForm)["published"]
     db.session.commit()
     return redirect(url_for("groups.view", lt=lt, done="published" if group_set.published else "hidden"), code=303)
