@@ -120,6 +120,45 @@ T: dict[str, dict[str, str]] = {
     },
     "Mentor–mentee pairing": {"nl": "Mentor–mentee-koppeling", "uk": "Пари ментор–менті", "de": "Mentoring-Paare bilden"},
     "Grades sent to the course": {"nl": "Cijfers naar de cursus gestuurd", "uk": "Оцінки, надіслані до курсу", "de": "An den Kurs gesendete Bewertungen"},
+    # Form validation (lti_tool/forms.py)
+    "this field": {"nl": "dit veld", "uk": "це поле", "de": "dieses Feld"},
+    "Please check “%(field)s”: this value cannot be used here. Nothing has been saved.": {
+        "nl": "Controleer „%(field)s”: deze waarde kan hier niet worden gebruikt. Er is niets opgeslagen.",
+        "uk": "Перевірте «%(field)s»: це значення тут не можна використати. Нічого не збережено.",
+        "de": "Bitte prüfe „%(field)s“: Dieser Wert kann hier nicht verwendet werden. Es wurde nichts gespeichert.",
+    },
+    "“%(field)s” is missing from the form. Please reload the page and try again — nothing has been saved.": {
+        "nl": "„%(field)s” ontbreekt in het formulier. Laad de pagina opnieuw en probeer het nog eens — er is niets opgeslagen.",
+        "uk": "У формі бракує поля «%(field)s». Перезавантажте сторінку і спробуйте ще раз — нічого не збережено.",
+        "de": "„%(field)s“ fehlt im Formular. Bitte lade die Seite neu und versuche es noch einmal — es wurde nichts gespeichert.",
+    },
+    "Please give “%(field)s” as a whole number from %(low)d to %(high)d. Nothing has been saved.": {
+        "nl": "Vul bij „%(field)s” een heel getal van %(low)d tot en met %(high)d in. Er is niets opgeslagen.",
+        "uk": "Вкажіть у полі «%(field)s» ціле число від %(low)d до %(high)d. Нічого не збережено.",
+        "de": "Bitte gib bei „%(field)s“ eine ganze Zahl von %(low)d bis %(high)d an. Es wurde nichts gespeichert.",
+    },
+    "Please give “%(field)s” as a date (for example 2026-03-31). Nothing has been saved.": {
+        "nl": "Vul bij „%(field)s” een datum in (bijvoorbeeld 2026-03-31). Er is niets opgeslagen.",
+        "uk": "Вкажіть у полі «%(field)s» дату (наприклад, 2026-03-31). Нічого не збережено.",
+        "de": "Bitte gib bei „%(field)s“ ein Datum an (zum Beispiel 2026-03-31). Es wurde nichts gespeichert.",
+    },
+    "Please choose one of the options offered for “%(field)s”. Nothing has been saved.": {
+        "nl": "Kies bij „%(field)s” een van de aangeboden mogelijkheden. Er is niets opgeslagen.",
+        "uk": "Оберіть для «%(field)s» один із запропонованих варіантів. Нічого не збережено.",
+        "de": "Bitte wähle bei „%(field)s“ eine der angebotenen Möglichkeiten. Es wurde nichts gespeichert.",
+    },
+    "What you sent is not a form this page understands. Please reload the page and try again.": {
+        "nl": "Wat je hebt verstuurd is geen formulier dat deze pagina begrijpt. Laad de pagina opnieuw en probeer het nog eens.",
+        "uk": "Надіслане не є формою, яку розуміє ця сторінка. Перезавантажте сторінку і спробуйте ще раз.",
+        "de": "Was du gesendet hast, ist kein Formular, das diese Seite versteht. Bitte lade die Seite neu und versuche es noch einmal.",
+    },
+    "Please check the form and try again. Nothing has been saved.": {
+        "nl": "Controleer het formulier en probeer het opnieuw. Er is niets opgeslagen.",
+        "uk": "Перевірте форму і спробуйте ще раз. Нічого не збережено.",
+        "de": "Bitte prüfe das Formular und versuche es noch einmal. Es wurde nichts gespeichert.",
+    },
+    "Your answer": {"nl": "Je antwoord", "uk": "Ваша відповідь", "de": "Deine Antwort"},
+    "Button": {"nl": "Knop", "uk": "Кнопка", "de": "Schaltfläche"},
 }
 
 
