@@ -18,7 +18,7 @@ from lti_tool.i18n import init_i18n
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.jwks_cache import JwksCache
 from lti_tool.lti.registry import Registry
-from lti_tool.lti.state import DatabaseStateStore, RedisStateStore
+from lti_tool.lti.state import DatabaseUsedStates, RedisUsedStates, StateSigner
 from lti_tool.metrics import Metrics
 from lti_tool.observability import init_observability
 from lti_tool.security import init_security
@@ -53,7 +53,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         redis_client = redis.Redis.from_url(app.config["REDIS_URL"])
     app.extensions["natalli"] = {
         "redis": redis_client,
-        "state_store": RedisStateStore(redis_client) if redis_client else DatabaseStateStore(),
+        "state_signer": StateSigner(app.config["SECRET_KEY"]),
+        "used_states": RedisUsedStates(redis_client) if redis_client else DatabaseUsedStates(),
         "jwks_cache": JwksCache(app.config["JWKS_CACHE_SECONDS"], app.config["HTTP_TIMEOUT_SECONDS"]),
         "metrics": Metrics(),
         "registry": Registry(float(app.config.get("REGISTRY_CACHE_SECONDS", 30))),

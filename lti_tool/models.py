@@ -78,17 +78,15 @@ class ToolKey(db.Model):
     retired_at: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
-class LoginState(db.Model):
-    """OIDC state and nonce between login initiation and launch; deleted when used (single use)."""
+class UsedLoginState(db.Model):
+    """An OIDC state that a launch has used, kept until the state's own expiry so it cannot be replayed.
 
-    __tablename__ = "login_state"
+    The state itself is signed, not stored (see lti_tool.lti.state): login writes nothing, a launch one row.
+    """
 
-    state: Mapped[str] = mapped_column(String(128), primary_key=True)
-    nonce: Mapped[str] = mapped_column(String(128))
-    platform_id: Mapped[int] = mapped_column(ForeignKey("platform.id", ondelete="CASCADE"))
-    target_link_uri: Mapped[str] = mapped_column(String(1000), default="")
-    # Set when the platform offered LTI client-side storage (postMessage) at login.
-    storage_target: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    __tablename__ = "used_login_state"
+
+    state_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(index=True)
 
 

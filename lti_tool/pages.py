@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from lti_tool.activities.common import catalog, check_csrf, kind_view, lang
+from lti_tool.activities.common import KIND_VIEWS, catalog, check_csrf, kind_view, lang
 from lti_tool.extensions import db
 from lti_tool.i18n import LANGUAGES
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.session import launch_required
+from lti_tool.models import LaunchSession
 
 bp = Blueprint("pages", __name__)
 bp.before_request(check_csrf)
@@ -27,34 +28,54 @@ def healthz():
     return jsonify({"status": "ok"})
 
 
+def landing_url(launch: LaunchSession) -> str | None:
+    """Where a launch lands, computed once so the launch can redirect straight there (one hop, not three):
+    deep linking -> picker; no activity -> the overview; a module -> the section to resume; another activity
+    -> its view. None: this launch's home page itself must explain (unknown or unavailable activity)."""
+    lt = launch.token
+    if launch.message_type == DEEP_LINKING:
+        return url_for("deep_linking.picker", lt=lt) if "deep_linking.picker" in current_app.view_functions else None
+    activity_id = launch.activity_id or ""
+    if not activity_id:
+        return url_for("pages.overview", lt=lt)
+    try:
+        kind = catalog().kind_of(activity_id)
+    except KeyError:
+        return None
+    views = KIND_VIEWS.get(kind)
+    endpoint = (views[1] if launch.is_instructor else views[0]) if views else None
+    if endpoint not in current_app.view_functions:
+        return None
+    if kind == "module" and launch.context_pk is not None:
+        from lti_tool.activities.modules import resume_url
+
+        return resume_url(lt, activity_id, launch.user_id, launch.context_pk)
+    arg = views[2]
+    return url_for(endpoint, lt=lt, **({arg: activity_id} if arg else {}))
+
+
 @bp.get("/s/<lt>/")
 @launch_required()
 def launch_home(lt: str):
     """Dispatch a launch: deep linking -> picker; a named activity -> its view; otherwise the overview."""
     launch = g.launch
+    target = landing_url(launch)
+    if target is not None:
+        return redirect(target, 303)
     if launch.message_type == DEEP_LINKING:
-        if "deep_linking.picker" not in current_app.view_functions:
-            raise LaunchError(
-                "deep_linking_unavailable",
-                _("Choosing activities for your course is not available on this server yet. "
-                  "Please ask your administrator."),
-                503,
-            )
-        return redirect(url_for("deep_linking.picker", lt=lt), 303)
+        raise LaunchError(
+            "deep_linking_unavailable",
+            _("Choosing activities for your course is not available on this server yet. "
+              "Please ask your administrator."),
+            503,
+        )
     activity_id = launch.activity_id or ""
-    if not activity_id:
-        return redirect(url_for("pages.overview", lt=lt), 303)
     try:
         item = catalog().get(activity_id, lang())
     except KeyError:
         return render_template("launch_home.html", activities=_grouped(), statuses=_statuses(),
                                unknown=activity_id), 404
-    view = kind_view(item.kind)
-    if view is None:
-        return render_template("launch_home.html", activities=_grouped(), statuses=_statuses(),
-                               unavailable=item), 200
-    endpoint, arg = view
-    return redirect(url_for(endpoint, lt=lt, **({arg: item.id} if arg else {})), 303)
+    return render_template("launch_home.html", activities=_grouped(), statuses=_statuses(), unavailable=item), 200
 
 
 def _grouped() -> list[tuple[str, list]]:

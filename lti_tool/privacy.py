@@ -21,7 +21,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from lti_tool import crypto
 from lti_tool.extensions import db
-from lti_tool.models import LaunchSession, LoginState, User, utcnow
+from lti_tool.models import LaunchSession, UsedLoginState, User, utcnow
 
 
 class AuditEvent(db.Model):
@@ -120,7 +120,8 @@ def purge(days: int) -> dict[str, int]:
     now = utcnow()
     cutoff = now - timedelta(days=days)
     counts = {
-        "login_state": db.session.execute(delete(LoginState).where(LoginState.expires_at < now)).rowcount or 0,
+        "used_login_state": db.session.execute(
+            delete(UsedLoginState).where(UsedLoginState.expires_at < now)).rowcount or 0,
         "launch_session": db.session.execute(delete(LaunchSession).where(LaunchSession.expires_at < cutoff)).rowcount or 0,
     }
     from lti_tool.grades.models import DELIVERED, ScoreOutbox

@@ -3,17 +3,21 @@ they left off, "mark as done" -> completion and a grade through the score outbox
 
 from __future__ import annotations
 
-from flask import abort, jsonify, redirect, render_template, request, url_for
+from flask import abort, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_time
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from lti_tool.activities.common import (
+    catalog,
     clean_text,
+    context_pk,
     make_blueprint,
     record_outcome,
     template_globals,
     wants_json,
 )
+from lti_tool.activities.models import ActivityState
 from lti_tool.activities.state import content_or_404, get_state, reflections, save_reflection, update_state
 from lti_tool.domain.grading import module_outcome
 from lti_tool.extensions import db
@@ -44,18 +48,27 @@ def _steps(module) -> list[str]:
     return [s.id for s in module.sections] + [REFLECT]
 
 
+def resume_url(lt: str, module_id: str, user_id: int, context_pk: int) -> str:
+    """Where this person left off in the module: the reflection step, a section, or the first section."""
+    current = db.session.execute(
+        select(ActivityState.state).where(ActivityState.user_id == user_id, ActivityState.context_pk == context_pk,
+                                          ActivityState.activity_id == module_id)
+    ).scalar()
+    current = (current or {}).get("current")
+    if current == REFLECT:
+        return url_for("modules.reflect", lt=lt, module_id=module_id)
+    sections = catalog().get(module_id, "en").sections
+    if current not in {s.id for s in sections}:
+        current = sections[0].id
+    return url_for("modules.section", lt=lt, module_id=module_id, section_id=current)
+
+
 @bp.get("/s/<lt>/module/<module_id>/")
 @launch_required()
 def resume(lt: str, module_id: str):
     """Back to where the learner left off (first section on a first visit)."""
     module = content_or_404(module_id, "module")
-    row = get_state(module.id, "module", create=False)
-    current = (row.state or {}).get("current") if row else None
-    if current == REFLECT:
-        return redirect(url_for("modules.reflect", lt=lt, module_id=module.id), 303)
-    if current not in {s.id for s in module.sections}:
-        current = module.sections[0].id
-    return redirect(url_for("modules.section", lt=lt, module_id=module.id, section_id=current), 303)
+    return redirect(resume_url(lt, module.id, g.launch.user_id, context_pk()), 303)
 
 
 @bp.get("/s/<lt>/module/<module_id>/section/<section_id>")

@@ -10,10 +10,10 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
-from sqlalchemy import select
+from sqlalchemy import and_, bindparam, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
-from lti_tool.extensions import db
+from lti_tool.extensions import db, insert_ignoring_duplicates
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.jwks_cache import parse_jwks
 from lti_tool.lti.registry import PlatformInfo
@@ -31,6 +31,7 @@ from lti_tool.lti.validation import (
     verify_id_token,
 )
 from lti_tool.models import Context, LaunchSession, ResourceLink, User, utcnow
+from lti_tool.pages import landing_url
 
 bp = Blueprint("lti", __name__)
 log = logging.getLogger("lti_tool.launch")
@@ -82,12 +83,8 @@ def login():
     if deployment_id and not has_deployment(platform, deployment_id):
         raise LaunchError("unknown_deployment", "This deployment of the tool is not registered.", 400)
 
-    state = secrets.token_urlsafe(32)
-    nonce = secrets.token_urlsafe(32)
     storage_target = (params.get("lti_storage_target") or "")[:100] or None
-    _ext("state_store").put(
-        StoredState(state, nonce, platform.id, target, storage_target), current_app.config["LOGIN_STATE_SECONDS"]
-    )
+    state, nonce = _ext("state_signer").issue(platform.id, current_app.config["LOGIN_STATE_SECONDS"], storage_target)
     auth_params = {
         "scope": "openid",
         "response_type": "id_token",
@@ -199,7 +196,7 @@ def launch():
     if not has_deployment(platform, deployment_id):
         raise LaunchError("unknown_deployment", "This deployment of the tool is not registered with us.", 401)
     cookie_bound = _check_browser_binding(state)
-    stored = _ext("state_store").consume(state)
+    stored = _ext("state_signer").read(state)
     if stored is None:
         raise LaunchError(
             "state_unknown",
@@ -208,9 +205,8 @@ def launch():
         )
     if stored.platform_id != platform.id or not secrets.compare_digest(stored.nonce, str(claims["nonce"])):
         raise LaunchError("nonce_mismatch", "The launch does not match the login that started it.", 400)
-
     pending = None if cookie_bound or not stored.storage_target else state
-    session = record_launch(platform, claims, message_type, pending_state=pending)
+    session = record_launch(platform, claims, message_type, stored, pending_state=pending)
     if pending:
         _ext("metrics").launch("ok_pending_storage_check")
         return render_template(
@@ -225,7 +221,8 @@ def launch():
         extra={"platform": platform.id, "message_type": message_type, "role": session.role},
     )
     _ext("metrics").launch("ok")
-    response = redirect(url_for("pages.launch_home", lt=session.token), code=303)
+    # Straight to the first page (not via the launch home), so a launch costs one redirect, not three.
+    response = redirect(landing_url(session) or url_for("pages.launch_home", lt=session.token), code=303)
     response.delete_cookie(STATE_COOKIE_PREFIX + state, path="/lti/")
     return response
 
@@ -248,31 +245,60 @@ def verify_storage():
     session.claims = {k: v for k, v in session.claims.items() if k != "pending_state"}
     db.session.commit()
     _ext("metrics").launch("ok")
-    return redirect(url_for("pages.launch_home", lt=session.token), code=303)
+    return redirect(landing_url(session) or url_for("pages.launch_home", lt=session.token), code=303)
 
 
-def _get_or_create(model: type, defaults: dict[str, Any], **keys: Any) -> Any:
-    """Find a row by its natural key or add a new one (flushed with the launch's single commit)."""
-    found = db.session.scalars(select(model).filter_by(**keys)).first()
-    if found is not None:
-        for name, value in defaults.items():
-            if value is not None and getattr(found, name) != value:
-                setattr(found, name, value)
-        return found
-    obj = model(**keys, **{k: v for k, v in defaults.items() if v is not None})
-    db.session.add(obj)
-    db.session.flush()
-    return obj
+# Seen-at is kept to the hour: enough for the retention rule, and a repeat launch then writes no person row.
+LAST_SEEN_RESOLUTION = timedelta(hours=1)
+_users, _contexts, _links = User.__table__, Context.__table__, ResourceLink.__table__
+
+
+def _lookup_statement() -> Any:
+    """Person, course and link of a launch in one round trip (each a unique key; missing ones come back NULL)."""
+    one = select(literal(1).label("one")).subquery()
+    return (
+        select(
+            _users.c.id, _users.c.name, _users.c.locale, _users.c.last_seen_at,
+            _contexts.c.id, _contexts.c.title, _contexts.c.label, _contexts.c.memberships_url, _contexts.c.platform_id,
+            _links.c.id, _links.c.title, _links.c.activity_id, _links.c.lineitem_url, _links.c.lineitems_url,
+            _links.c.ags_scopes,
+        )
+        .select_from(one)
+        .outerjoin(_users, and_(_users.c.issuer == bindparam("iss"), _users.c.sub == bindparam("sub")))
+        .outerjoin(_contexts, and_(_contexts.c.issuer == bindparam("iss"), _contexts.c.deployment_id == bindparam("dep"),
+                                   _contexts.c.context_id == bindparam("ctx")))
+        .outerjoin(_links, and_(_links.c.context_pk == _contexts.c.id, _links.c.resource_link_id == bindparam("rl")))
+    )
+
+
+_LOOKUP = _lookup_statement()
+_INSERT_SESSION = insert(LaunchSession.__table__)
+
+
+def _insert_or_get(conn: Any, table: Any, key: dict[str, Any], values: dict[str, Any]) -> int:
+    """Insert a row by its natural key; if a concurrent launch inserted it first, take theirs."""
+    found = conn.execute(insert_ignoring_duplicates(conn, table, returning="id"), {**key, **values}).scalar()
+    if found is None:
+        found = conn.execute(
+            select(table.c.id).where(*[table.c[name] == value for name, value in key.items()])
+        ).scalar_one()
+    return int(found)
+
+
+def _update_changed(conn: Any, table: Any, pk: int, stored: dict[str, Any], wanted: dict[str, Any]) -> None:
+    changes = {name: value for name, value in wanted.items() if value is not None and stored[name] != value}
+    if changes:
+        conn.execute(update(table).where(table.c.id == pk).values(**changes))
 
 
 def record_launch(
-    platform: PlatformInfo, claims: dict[str, Any], message_type: str, pending_state: str | None = None
+    platform: PlatformInfo, claims: dict[str, Any], message_type: str, stored: StoredState,
+    pending_state: str | None = None,
 ) -> LaunchSession:
-    """Store the launch in one transaction; when two workers create the same person or course at the same
-    moment, the loser's unique-constraint error rolls back everything and the retry finds the rows."""
+    """Store the launch in one transaction; a unique-constraint race with another worker rolls back and retries."""
     for attempt in range(3):
         try:
-            return _record_launch(platform, claims, message_type, pending_state)
+            return _record_launch(platform, claims, message_type, stored, pending_state)
         except IntegrityError:
             db.session.rollback()
             if attempt == 2:
@@ -281,53 +307,84 @@ def record_launch(
 
 
 def _record_launch(
-    platform: PlatformInfo, claims: dict[str, Any], message_type: str, pending_state: str | None
+    platform: PlatformInfo, claims: dict[str, Any], message_type: str, stored: StoredState,
+    pending_state: str | None,
 ) -> LaunchSession:
-    """Store only what later pages need: the person (issuer, sub), the course, the link, and the role."""
+    """Store only what later pages need: the person (issuer, sub), the course, the link, and the role.
+
+    A repeat launch costs three statements — mark the state used, look up person/course/link together,
+    insert the launch session — and writes only the rows that changed.
+    """
     now = utcnow()
     presentation = claims.get(LTI + "launch_presentation") or {}
     locale = str(presentation.get("locale") or claims.get("locale") or "en")[:20]
-    name = claims.get("name") if isinstance(claims.get("name"), str) else None
-    user = _get_or_create(
-        User, {"name": name[:300] if name else None, "locale": locale, "last_seen_at": now},
-        issuer=platform.issuer, sub=claims["sub"],
-    )
+    name = claims.get("name")[:300] if isinstance(claims.get("name"), str) else None
     deployment_id = claims[LTI + "deployment_id"]
-    context = None
-    ctx = claims.get(LTI + "context")
+    ctx = claims.get(LTI + "context") if isinstance(claims.get(LTI + "context"), dict) else None
     nrps = claims.get(NRPS + "namesroleservice") or {}
-    if isinstance(ctx, dict):
-        context = _get_or_create(
-            Context,
-            {
-                "title": str(ctx.get("title") or "")[:500],
-                "label": str(ctx.get("label") or "")[:255],
-                "memberships_url": nrps.get("context_memberships_url") if isinstance(nrps, dict) else None,
-                "platform_id": platform.id,
-            },
-            issuer=platform.issuer, deployment_id=deployment_id, context_id=ctx["id"],
-        )
     custom = claims.get(LTI + "custom") or {}
     activity = str(custom.get("activity") or "")
     if activity and not SLUG.match(activity):
         raise LaunchError("bad_activity", "The link's activity parameter is not a valid activity id.", 400)
     endpoint = claims.get(AGS + "endpoint") if isinstance(claims.get(AGS + "endpoint"), dict) else {}
-    link = None
-    if message_type != DEEP_LINKING_REQUEST and context is not None:
-        resource = claims[LTI + "resource_link"]
-        link = _get_or_create(
-            ResourceLink,
-            {
-                "title": str(resource.get("title") or "")[:500],
-                "activity_id": activity or None,
-                "lineitem_url": endpoint.get("lineitem"),
-                "lineitems_url": endpoint.get("lineitems"),
-                "ags_scopes": endpoint.get("scope"),
-            },
-            context_pk=context.id, resource_link_id=resource["id"],
+    resource = claims.get(LTI + "resource_link") if isinstance(claims.get(LTI + "resource_link"), dict) else {}
+    wants_link = message_type != DEEP_LINKING_REQUEST and ctx is not None
+
+    if not _ext("used_states").claim(stored):
+        raise LaunchError(
+            "state_unknown",
+            "This launch was already used or has expired. Please open the activity again from your course.",
+            400,
         )
+    conn = db.session.connection()
+    row = conn.execute(_LOOKUP, {
+        "iss": platform.issuer, "sub": claims["sub"], "dep": deployment_id,
+        "ctx": ctx["id"] if ctx else None, "rl": resource.get("id") if wants_link else None,
+    }).one()
+    (user_id, user_name, user_locale, last_seen, context_pk, c_title, c_label, c_members, c_platform,
+     link_pk, l_title, l_activity, l_lineitem, l_lineitems, l_scopes) = row
+
+    if user_id is None:
+        user_id = _insert_or_get(conn, _users, {"issuer": platform.issuer, "sub": claims["sub"]},
+                                 {"name": name, "locale": locale, "last_seen_at": now, "created_at": now})
+    else:
+        wanted = {"name": name, "locale": locale}
+        if last_seen is None or now - last_seen >= LAST_SEEN_RESOLUTION:
+            wanted["last_seen_at"] = now
+        _update_changed(conn, _users, user_id, {"name": user_name, "locale": user_locale, "last_seen_at": last_seen},
+                        wanted)
+
+    if ctx is not None:
+        members = nrps.get("context_memberships_url") if isinstance(nrps, dict) else None
+        wanted = {"title": str(ctx.get("title") or "")[:500], "label": str(ctx.get("label") or "")[:255],
+                  "memberships_url": members, "platform_id": platform.id}
+        if context_pk is None:
+            context_pk = _insert_or_get(
+                conn, _contexts, {"issuer": platform.issuer, "deployment_id": deployment_id, "context_id": ctx["id"]},
+                {**wanted, "created_at": now},
+            )
+        else:
+            _update_changed(conn, _contexts, context_pk, {"title": c_title, "label": c_label, "memberships_url": c_members,
+                                                    "platform_id": c_platform}, wanted)
+    if wants_link:
+        wanted = {"title": str(resource.get("title") or "")[:500], "activity_id": activity or None,
+                  "lineitem_url": endpoint.get("lineitem"), "lineitems_url": endpoint.get("lineitems"),
+                  "ags_scopes": endpoint.get("scope")}
+        if link_pk is None:
+            link_pk = _insert_or_get(
+                conn, _links, {"context_pk": context_pk, "resource_link_id": resource["id"]},
+                {**{k: v for k, v in wanted.items() if v is not None}, "created_at": now},
+            )
+            l_activity = activity
+        else:
+            _update_changed(conn, _links, link_pk, {"title": l_title, "activity_id": l_activity, "lineitem_url": l_lineitem,
+                                              "lineitems_url": l_lineitems, "ags_scopes": l_scopes}, wanted)
+            l_activity = activity or l_activity
+    else:
+        link_pk = None
+
     kept_claims = {
-        "resource_link_id": (claims.get(LTI + "resource_link") or {}).get("id"),
+        "resource_link_id": resource.get("id"),
         "ags_endpoint": endpoint or None,
         "nrps": nrps or None,
         "deep_linking_settings": claims.get(DL + "deep_linking_settings"),
@@ -337,21 +394,22 @@ def _record_launch(
     }
     if pending_state:
         kept_claims["pending_state"] = pending_state
-    session = LaunchSession(
-        token=secrets.token_urlsafe(32),
-        user=user,
-        platform_id=platform.id,
-        deployment_id=deployment_id,
-        context=context,
-        resource_link=link,
-        message_type=message_type,
-        role=map_roles(claims[LTI + "roles"]),
-        locale=locale,
-        activity_id=activity or (link.activity_id if link else ""),
-        claims=kept_claims,
-        created_at=now,
-        expires_at=now + timedelta(seconds=current_app.config["LAUNCH_SESSION_SECONDS"]),
-    )
-    db.session.add(session)
+    values = {
+        "token": secrets.token_urlsafe(32),
+        "user_id": user_id,
+        "platform_id": platform.id,
+        "deployment_id": deployment_id,
+        "context_pk": context_pk,
+        "resource_link_pk": link_pk,
+        "message_type": message_type,
+        "role": map_roles(claims[LTI + "roles"]),
+        "locale": locale,
+        "activity_id": activity or (l_activity or "" if link_pk else ""),
+        "claims": kept_claims,
+        "created_at": now,
+        "expires_at": now + timedelta(seconds=current_app.config["LAUNCH_SESSION_SECONDS"]),
+    }
+    conn.execute(_INSERT_SESSION, values)
     db.session.commit()
-    return session
+    # Not attached to the ORM session: the caller needs only its fields.
+    return LaunchSession(**values)
