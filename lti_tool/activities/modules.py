@@ -10,7 +10,6 @@ from sqlalchemy import select
 
 from lti_tool.activities.common import (
     catalog,
-    clean_text,
     context_pk,
     make_blueprint,
     record_outcome,
@@ -18,9 +17,17 @@ from lti_tool.activities.common import (
     wants_json,
 )
 from lti_tool.activities.models import ActivityState
-from lti_tool.activities.state import content_or_404, get_state, reflections, save_reflection, update_state
+from lti_tool.activities.state import (
+    content_or_404,
+    first_visit,
+    get_state,
+    reflections,
+    save_reflection,
+    update_state,
+)
 from lti_tool.domain.grading import module_outcome
 from lti_tool.extensions import db
+from lti_tool.forms import TextForm, load_form, module_reflection_form
 from lti_tool.lti.session import launch_required
 from lti_tool.models import utcnow
 
@@ -79,10 +86,16 @@ def section(lt: str, module_id: str, section_id: str):
     if section_id not in ids:
         abort(404)
     index = ids.index(section_id)
-    row = get_state(module.id, "module")
-    visited = list(dict.fromkeys([*(row.state or {}).get("visited", []), section_id]))
-    update_state(row, visited=visited, current=section_id)
-    _commit_progress(module, row)
+    row = get_state(module.id, "module", create=False)
+    before = (row.state or {}) if row is not None else {}
+    visited = list(dict.fromkeys([*before.get("visited", []), section_id]))
+    if row is None:
+        row = first_visit(module.id, "module", {"visited": visited, "current": section_id})
+        _commit_progress(module, row)
+    elif before.get("visited") != visited or before.get("current") != section_id:
+        update_state(row, visited=visited, current=section_id)
+        _commit_progress(module, row)
+    # Re-reading a section already recorded as current writes nothing.
     steps = _steps(module)
     return render_template(
         "activities/module_section.html",
@@ -138,7 +151,7 @@ def autosave(lt: str, module_id: str, prompt_id: str):
     module = content_or_404(module_id, "module")
     if prompt_id not in {p.id for p in module.reflection_prompts}:
         abort(404)
-    text = clean_text(request.form.get("text"))
+    text = load_form(TextForm)["text"]
     save_reflection(module.id, prompt_id, text)
     db.session.commit()
     now = utcnow()
@@ -153,12 +166,12 @@ def autosave(lt: str, module_id: str, prompt_id: str):
 def submit(lt: str, module_id: str):
     """The no-script path (and the "mark as done" button): saves every prompt, then maybe completes."""
     module = content_or_404(module_id, "module")
+    form = load_form(module_reflection_form(module))  # before anything is written
     row = get_state(module.id, "module")
-    texts = {p.id: clean_text(request.form.get(f"prompt-{p.id}")) for p in module.reflection_prompts
-             if f"prompt-{p.id}" in request.form}
+    texts = {p.id: form[f"prompt-{p.id}"] for p in module.reflection_prompts if f"prompt-{p.id}" in form}
     for prompt_id, text in texts.items():
         save_reflection(module.id, prompt_id, text)
-    if request.form.get("action") == "done":
+    if form["action"] == "done":
         db.session.flush()
         if not any(r.text.strip() for r in reflections(module.id).values()):
             db.session.commit()

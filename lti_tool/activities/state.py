@@ -7,10 +7,11 @@ from typing import Any
 from flask import abort, g
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 
 from lti_tool.activities.common import catalog, context_pk, lang
 from lti_tool.activities.models import ActivityState, Reflection
-from lti_tool.extensions import db
+from lti_tool.extensions import db, insert_ignoring_duplicates
 from lti_tool.models import utcnow
 
 
@@ -39,6 +40,24 @@ def get_state(activity_id: str, kind: str, *, create: bool = True) -> ActivitySt
                           state={}),
             lambda: get_state(activity_id, kind, create=False),
         )
+    return row
+
+
+def first_visit(activity_id: str, kind: str, state: dict[str, Any]) -> ActivityState:
+    """Create the progress row of a first visit with its state in one INSERT (no savepoint, no UPDATE after);
+    if a concurrent request (a second tab) created it a moment earlier, theirs is used and updated."""
+    conn = db.session.connection()
+    values = {"user_id": g.launch.user_id, "context_pk": context_pk(), "activity_id": activity_id, "kind": kind,
+              "state": state, "completed": False, "created_at": utcnow(), "updated_at": utcnow()}
+    new_id = conn.execute(insert_ignoring_duplicates(conn, ActivityState.__table__, returning="id"), values).scalar()
+    if new_id is None:
+        row = get_state(activity_id, kind, create=False)
+        assert row is not None
+        update_state(row, **state)
+        return row
+    row = ActivityState(id=new_id, **values)
+    make_transient_to_detached(row)  # it is in the database already: track changes, do not insert again
+    db.session.add(row)
     return row
 
 

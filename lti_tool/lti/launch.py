@@ -291,6 +291,10 @@ def _update_changed(conn: Any, table: Any, pk: int, stored: dict[str, Any], want
         conn.execute(update(table).where(table.c.id == pk).values(**changes))
 
 
+def _insert_session(conn: Any, values: dict[str, Any]) -> None:
+    conn.execute(_INSERT_SESSION, values)
+
+
 def record_launch(
     platform: PlatformInfo, claims: dict[str, Any], message_type: str, stored: StoredState,
     pending_state: str | None = None,
@@ -409,7 +413,7 @@ def _record_launch(
         "created_at": now,
         "expires_at": now + timedelta(seconds=current_app.config["LAUNCH_SESSION_SECONDS"]),
     }
-    conn.execute(_INSERT_SESSION, values)
+    _insert_session(conn, values)
     db.session.commit()
     # Not attached to the ORM session: the caller needs only its fields.
     return LaunchSession(**values)

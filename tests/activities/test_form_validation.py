@@ -198,3 +198,19 @@ def test_query_arguments_never_break_a_page(client, make_launch):
     learner = make_launch(activity="reflection-journal", sub="reader")
     page = client.get(learner.url("journal/?prompt=%00<b>x</b>&module=zzz"))
     assert page.status_code == 200 and "<b>x</b>" not in page.text
+
+
+# -- module player (needs the modules.py wiring to lti_tool.forms) ---------------------------------------------
+def test_module_reflection_refuses_an_unknown_button_and_over_long_answers(app, client, make_launch):
+    launch = make_launch()
+    resp = post(client, launch, "module/safe-start/reflect", "module/safe-start/reflect",
+                {"action": "publish", "prompt-a-small-next-step": "a step"}, headers=JSON)
+    refused(resp, 400, "Button")
+    resp = post(client, launch, "module/safe-start/reflect", "module/safe-start/reflect",
+                {"action": "save", "prompt-a-small-next-step": "x" * 20_001}, headers=JSON)
+    refused(resp, 413, "20001")
+    assert count(app, Reflection) == 0
+    resp = post(client, launch, "module/safe-start/reflect/a-small-next-step", "module/safe-start/reflect",
+                {"text": "y" * 20_001}, headers=JSON)
+    refused(resp, 413, "nothing has been saved")
+    assert count(app, Reflection) == 0

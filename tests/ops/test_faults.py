@@ -29,16 +29,14 @@ def test_failure_while_recording_a_launch_leaves_no_partial_rows(app, live_tool,
     from lti_tool.lti import launch as launch_module
     from lti_tool.models import Context, LaunchSession, ResourceLink, User
 
-    original = launch_module.LaunchSession
-
-    def exploding_session(*args, **kwargs):
+    def exploding_insert(conn, values):
         from sqlalchemy.exc import OperationalError
 
         raise OperationalError("INSERT INTO launch_session", {}, Exception("server closed the connection"))
 
-    monkeypatch.setattr(launch_module, "LaunchSession", exploding_session)
+    monkeypatch.setattr(launch_module, "_insert_session", exploding_insert)
     resp = platform.launch(requests.Session(), live_tool)
-    monkeypatch.setattr(launch_module, "LaunchSession", original)
+    monkeypatch.undo()
     assert resp.status_code == 503
     with app.app_context():
         for model in (User, Context, ResourceLink, LaunchSession):
