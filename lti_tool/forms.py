@@ -28,6 +28,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, missing
 
+from lti_tool.i18n import LANGUAGES
 from lti_tool.lti.errors import LaunchError
 
 # Limits on what one field may hold: generous for reflection, bounded so a page stays usable.
@@ -261,6 +262,21 @@ class Flag(Choice):
         return super()._deserialize(value, attr, data, **kwargs) in self.on
 
 
+class LaunchPath(FormField):
+    """A path back into one launch's own pages: starts with `prefix` (`/s/<lt>/`), no `//`, no backslash, no
+    control characters — never another site or another launch (no open redirect)."""
+
+    def __init__(self, prefix: str, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.prefix = prefix
+
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> str:
+        if (not isinstance(value, str) or not value.startswith(self.prefix) or "//" in value or "\\" in value
+                or any(ord(ch) < 32 or ord(ch) == 127 for ch in value)):
+            raise self.fail()
+        return value
+
+
 # -- loading ------------------------------------------------------------------------------------------------
 def request_data() -> Mapping[str, Any]:
     """The request's form, or its JSON body when it sent one (which must then be a JSON object)."""
@@ -344,3 +360,13 @@ def module_reflection_form(module: Any) -> Schema:
     }
     spec["action"] = Choice(("save", "done"), load_default="save", label=lazy_gettext("Button"))
     return form_schema(spec, "ModuleReflectionForm")
+
+
+def language_form(lt: str) -> Schema:
+    """The language switch (`pages.set_language`): one of the UI languages, and the page to go back to. A
+    `next` outside this launch's pages is dropped (the view falls back to the overview), not refused: the
+    choice of language still counts."""
+    return form_schema({
+        "lang": Choice(LANGUAGES, required=True, code="bad_language", label=lazy_gettext("Language")),
+        "next": LaunchPath(f"/s/{lt}/", lenient=True, load_default=None),
+    }, "LanguageForm")

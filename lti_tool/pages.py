@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from lti_tool.activities.common import KIND_VIEWS, catalog, check_csrf, kind_view, lang
 from lti_tool.extensions import db
-from lti_tool.i18n import LANGUAGES
+from lti_tool.forms import language_form, load_form
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.session import launch_required
 from lti_tool.models import LaunchSession
@@ -125,13 +125,8 @@ def support(lt: str):
 @launch_required()
 def set_language(lt: str):
     """The learner's own language choice, remembered on their user record for every later launch."""
-    chosen = request.form.get("lang", "")
-    if chosen not in LANGUAGES:
-        raise LaunchError("bad_language", _("Please choose one of the languages in the list."), 400)
-    g.launch.user.preferred_language = chosen
+    form = load_form(language_form(lt))  # refused (400, names "Language") before anything is written
+    g.launch.user.preferred_language = form["lang"]
     db.session.commit()
-    target = request.form.get("next") or ""
-    # Only back into this launch's own pages (no open redirect).
-    if not target.startswith(f"/s/{lt}/") or "//" in target or "\\" in target:
-        target = url_for("pages.overview", lt=lt)
-    return redirect(target, 303)
+    # Only back into this launch's own pages (no open redirect); anything else goes to the overview.
+    return redirect(form["next"] or url_for("pages.overview", lt=lt), 303)
