@@ -11,8 +11,8 @@ from marshmallow import Schema
 
 from lti_tool.activities.common import make_blueprint, template_globals
 from lti_tool.extensions import db
-from lti_tool.forms import SHORT_TEXT, LearnerText, load_form
-from lti_tool.lti.errors import LaunchError
+from lti_tool.forms import SHORT_TEXT, FormError, LearnerText, load_form
+from lti_tool.i18n import LANGUAGES
 from lti_tool.lti.session import launch_required
 from lti_tool.privacy import erase_user, export_user
 
@@ -21,6 +21,16 @@ bp = make_blueprint("my_data", __name__)  # CSRF-checked like every activity blu
 
 class EraseForm(Schema):
     confirm = LearnerText(SHORT_TEXT, strip=True, load_default="", label=lazy_gettext("Type ERASE to confirm"))
+
+
+def confirm_words() -> set[str]:
+    """The confirmation word in every UI language (upper case): "ERASE", or the word the page showed — also
+    when the person switched language between loading the page and pressing the button."""
+    words = {"ERASE"}
+    for language in LANGUAGES:
+        with force_locale(language):
+            words.add(_("ERASE").upper())
+    return words
 
 
 @bp.get("/s/<lt>/my-data/")
@@ -44,9 +54,10 @@ def export(lt: str):
 @bp.post("/s/<lt>/my-data/erase")
 @launch_required()
 def erase(lt: str):
-    if load_form(EraseForm)["confirm"].upper() not in {"ERASE", _("ERASE").upper()}:
-        raise LaunchError("confirm_erase", _("To erase everything, type ERASE in the box and press the button."), 400)
     language = str(get_locale() or "en")
+    if load_form(EraseForm)["confirm"].upper() not in confirm_words():
+        raise FormError("confirm_erase", _("To erase everything, type %(word)s in the box and press the button. "
+                                           "Nothing has been erased yet.", word=_("ERASE")), 400, field="confirm")
     erase_user(g.launch.user)
     db.session.commit()
     g.launch = None  # the launch itself is gone now

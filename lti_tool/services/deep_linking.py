@@ -17,6 +17,7 @@ from typing import Any
 
 from flask import Blueprint, current_app, g, render_template, url_for
 from flask_babel import get_locale, lazy_gettext
+from flask_babel import gettext as _
 from marshmallow import Schema
 
 from lti_tool import forms
@@ -114,17 +115,19 @@ def _settings() -> dict[str, Any]:
     launch = g.launch
     if launch.message_type != DEEP_LINKING_REQUEST:
         raise LaunchError(
-            "not_deep_linking", "This page is for adding activities to a course, from the course editor.", 400
+            "not_deep_linking", _("This page is for adding activities to a course, from the course editor."), 400
         )
     settings = (launch.claims or {}).get("deep_linking_settings")
     if not isinstance(settings, dict) or not str(settings.get("deep_link_return_url") or "").startswith(
         ("https://", "http://")
     ):
-        raise LaunchError("no_return_url", "The platform did not say where to send the chosen activities.", 400)
+        raise LaunchError("no_return_url", _("The platform did not say where to send the chosen activities."), 400)
     accepted = settings.get("accept_types")
     if isinstance(accepted, list) and "ltiResourceLink" not in accepted:
         raise LaunchError(
-            "unsupported_types", "This place in the course does not accept LTI links, so NatAlli cannot be added here.", 400
+            "unsupported_types",
+            _("This place in the course does not accept LTI links, so NatAlli cannot be added here."),
+            400,
         )
     return settings
 
@@ -217,9 +220,11 @@ def respond(lt: str):
     else:
         chosen = [by_id[i] for i in form["activity"]]
     if not chosen:
-        raise LaunchError("nothing_chosen", "Please choose at least one activity.", 400)
+        raise LaunchError("nothing_chosen", _("Please choose at least one activity."), 400)
     if len(chosen) > 1 and not _multiple(settings):
-        raise LaunchError("one_only", "This place in the course takes one activity at a time: please choose one.", 400)
+        raise LaunchError(
+            "one_only", _("This place in the course takes one activity at a time: please choose one."), 400
+        )
     launch_url = current_app.config["TOOL_BASE_URL"] + "/lti/launch"
     # A platform that says accept_lineitem: false gets no lineItem; the worker finds or creates the column.
     with_lineitem = settings.get("accept_lineitem") is not False

@@ -49,7 +49,9 @@ class LearnerRow:
 def _link() -> ResourceLink:
     link = g.launch.resource_link
     if link is None:
-        raise LaunchError("no_link", "Grades belong to an activity link in a course; open this page from one.", 400)
+        raise LaunchError(
+            "no_link", _("Grades belong to an activity link in a course; open this page from one."), 400
+        )
     return link
 
 
@@ -107,12 +109,12 @@ def resend(lt: str, row_id: int):
     link = _link()
     row = db.session.get(ScoreOutbox, row_id)
     if row is None or row.resource_link_pk != link.id:
-        raise LaunchError("not_found", "That score does not belong to this activity.", 404)
+        raise LaunchError("not_found", _("That score does not belong to this activity."), 404)
     try:
         delivery.resend(row.id)
     except ValueError as exc:
         db.session.rollback()
         raise LaunchError(
-            "not_latest", "A newer score exists for this learner; resend that one instead.", 409
+            "not_latest", _("A newer score exists for this learner; resend that one instead."), 409
         ) from exc
     return redirect(url_for("grades_admin.view", lt=lt, done="resent"), code=303)

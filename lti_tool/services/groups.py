@@ -126,7 +126,7 @@ def erase_context_groups(context_pk: int) -> None:
 def _context() -> Context:
     launch = g.launch
     if launch.context is None:
-        raise LaunchError("no_course", "Breakout groups belong to a course; open this page from a course.", 400)
+        raise LaunchError("no_course", _("Breakout groups belong to a course; open this page from a course."), 400)
     return launch.context
 
 
@@ -134,7 +134,7 @@ def _own_group(group_id: int) -> BreakoutGroup:
     """A group of the launch's course, or 404: ids in forms are never trusted across courses."""
     group = db.session.get(BreakoutGroup, group_id)
     if group is None or group.context_pk != _context().id:
-        raise LaunchError("not_found", "That group does not exist in this course.", 404)
+        raise LaunchError("not_found", _("That group does not exist in this course."), 404)
     return group
 
 
@@ -251,8 +251,8 @@ def generate(lt: str):
     if not context.memberships_url:
         raise LaunchError(
             "no_roster",
-            "The platform does not share this course's roster with the tool (Names and Role Provisioning "
-            "Services), so groups cannot be formed from it. Ask your LMS administrator to enable it.",
+            _("The platform does not share this course's roster with the tool (Names and Role Provisioning "
+              "Services), so groups cannot be formed from it. Ask your LMS administrator to enable it."),
             400,
         )
     try:
@@ -260,7 +260,8 @@ def generate(lt: str):
     except ServiceError as exc:
         raise LaunchError(
             "roster_unavailable",
-            f"The course roster could not be loaded from the platform ({exc.message}). Please try again later.",
+            _("The course roster could not be loaded from the platform (%(detail)s). Please try again later.",
+              detail=exc.message),
             502,
         ) from exc
     learners = [(m.user_id, m.name) for m in roster if m.is_learner]
@@ -277,11 +278,11 @@ def move(lt: str):
     form = load_form(MoveForm)
     member = db.session.get(GroupMember, form["member"])
     if member is None or member.context_pk != context.id:
-        raise LaunchError("not_found", "That person is not in this course's groups.", 404)
+        raise LaunchError("not_found", _("That person is not in this course's groups."), 404)
     source = member.group
     target_value = form["group"]
     if source.locked:
-        raise LaunchError("locked", "That group is locked. Unlock it first to move people out of it.", 409)
+        raise LaunchError("locked", _("That group is locked. Unlock it first to move people out of it."), 409)
     if target_value == "new":
         group_set = source.group_set
         number = max((x.number for x in group_set.groups), default=0) + 1
@@ -291,7 +292,7 @@ def move(lt: str):
     else:
         target = _own_group(target_value)
         if target.locked:
-            raise LaunchError("locked", "That group is locked. Unlock it first to move people into it.", 409)
+            raise LaunchError("locked", _("That group is locked. Unlock it first to move people into it."), 409)
     member.group_id = target.id
     member.pinned = True
     db.session.flush()
@@ -318,7 +319,7 @@ def publish(lt: str):
     csrf.check(lt)
     group_set = _set_for(_context().id)
     if group_set is None:
-        raise LaunchError("no_groups", "Form the groups first.", 409)
+        raise LaunchError("no_groups", _("Form the groups first."), 409)
     group_set.published = load_form(PublishForm)["published"]
     db.session.commit()
     return redirect(url_for("groups.view", lt=lt, done="published" if group_set.published else "hidden"), code=303)

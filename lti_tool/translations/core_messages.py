@@ -87,12 +87,14 @@ T: dict[str, dict[str, str]] = {
         "uk": "Це видалить усі ваші записи, нотатки, плани, відповіді та поступ у кожному курсі на цій платформі, що використовує цей інструмент. Скасувати це неможливо. Оцінки, вже надіслані до курсу, залишаться в журналі оцінок курсу.",
         "de": "Damit löschst du alle deine Einträge, Notizen, Pläne, Antworten und deinen Fortschritt in jedem Kurs auf dieser Plattform, der dieses Tool nutzt. Das lässt sich nicht rückgängig machen. Bewertungen, die schon an deinen Kurs gesendet wurden, bleiben im Bewertungsbuch des Kurses.",
     },
-    "Type ERASE to confirm": {"nl": "Typ ERASE om te bevestigen", "uk": "Введіть ERASE, щоб підтвердити", "de": "Gib ERASE ein, um zu bestätigen"},
+    # The confirmation word: the label below and the refusal name the same word ("ERASE" always works too).
+    "ERASE": {"nl": "WISSEN", "uk": "СТЕРТИ", "de": "LÖSCHEN"},
+    "Type ERASE to confirm": {"nl": "Typ WISSEN om te bevestigen", "uk": "Введіть СТЕРТИ, щоб підтвердити", "de": "Gib LÖSCHEN ein, um zu bestätigen"},
     "Erase all my data": {"nl": "Al mijn gegevens wissen", "uk": "Стерти всі мої дані", "de": "Alle meine Daten löschen"},
-    "To erase everything, type ERASE in the box and press the button.": {
-        "nl": "Typ ERASE in het vak en druk op de knop om alles te wissen.",
-        "uk": "Щоб стерти все, введіть ERASE у поле і натисніть кнопку.",
-        "de": "Um alles zu löschen, gib ERASE in das Feld ein und drücke den Knopf.",
+    "To erase everything, type %(word)s in the box and press the button. Nothing has been erased yet.": {
+        "nl": "Typ %(word)s in het vak en druk op de knop om alles te wissen. Er is nog niets gewist.",
+        "uk": "Щоб стерти все, введіть %(word)s у поле і натисніть кнопку. Поки що нічого не стерто.",
+        "de": "Um alles zu löschen, gib %(word)s in das Feld ein und drücke den Knopf. Noch wurde nichts gelöscht.",
     },
     "Your data has been erased": {"nl": "Je gegevens zijn gewist", "uk": "Ваші дані стерто", "de": "Deine Daten wurden gelöscht"},
     "Nothing you wrote is stored by this tool any more. If you open the activity again from your course, you start with an empty page.": {
