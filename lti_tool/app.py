@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, g, jsonify, render_template, request
+from flask.sessions import SessionInterface
 from flask_babel import gettext, lazy_gettext
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -32,8 +33,20 @@ def wants_json() -> bool:
     return best == "application/json" or request.is_json
 
 
+class NoFlaskSession(SessionInterface):
+    """The tool keeps no cookie session: a launch lives in its URL token and the database (iframes often
+    block third-party cookies). Skipping Flask's signed-cookie session saves work on every request."""
+
+    def open_session(self, app: Flask, request: Any) -> None:
+        return None  # Flask substitutes a NullSession, which refuses writes loudly
+
+    def save_session(self, app: Flask, session: Any, response: Any) -> None:
+        return None
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    app.session_interface = NoFlaskSession()
     app.config.update(load_config(Path(app.instance_path)))
     if config:
         app.config.update(config)
