@@ -157,7 +157,7 @@ def record_outcome(activity_id: str, outcome: Outcome) -> bool:
         and last.score_given == given
     ):
         return False
-    return enqueue_score(launch, outcome) is not None
+    return enqueue_score(launch, outcome, last_timestamp=last.timestamp if last is not None else None) is not None
 
 
 def wants_json() -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -14,17 +15,23 @@ from lti_tool.models import LaunchSession, utcnow
 SCORE_MAXIMUM = 100.0
 
 
-def enqueue_score(launch: LaunchSession, outcome: Outcome, score_maximum: float = SCORE_MAXIMUM) -> ScoreOutbox | None:
+_UNKNOWN = object()
+
+
+def enqueue_score(
+    launch: LaunchSession, outcome: Outcome, score_maximum: float = SCORE_MAXIMUM, *, last_timestamp: Any = _UNKNOWN
+) -> ScoreOutbox | None:
     """Add the outcome of `launch`'s activity to the outbox; the caller commits it with the learner's work.
 
     Returns None when there is nothing to send to (no resource link, e.g. a deep-linking launch, or a
-    platform that offers no AGS for this link).
+    platform that offers no AGS for this link). A caller that has just read this person's latest score for
+    the link passes its timestamp (or None when there is none), which saves a query.
     """
     link = launch.resource_link
     endpoint = (launch.claims or {}).get("ags_endpoint") or {}
     if link is None or not (link.lineitem_url or link.lineitems_url or endpoint.get("lineitems")):
         return None
-    last = db.session.scalar(
+    last = last_timestamp if last_timestamp is not _UNKNOWN else db.session.scalar(
         select(func.max(ScoreOutbox.timestamp)).where(
             ScoreOutbox.user_id == launch.user_id, ScoreOutbox.resource_link_pk == link.id
         )

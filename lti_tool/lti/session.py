@@ -18,8 +18,13 @@ from lti_tool.extensions import db
 from lti_tool.lti.errors import LaunchError
 from lti_tool.models import LaunchSession, utcnow
 
-# The person comes with the launch (every page needs their language): one query instead of two.
-_BY_TOKEN = select(LaunchSession).options(joinedload(LaunchSession.user)).where(LaunchSession.token == bindparam("t"))
+# The person (every page needs their language) and the link (pages that record progress queue its score)
+# come with the launch: one query instead of three.
+_BY_TOKEN = (
+    select(LaunchSession)
+    .options(joinedload(LaunchSession.user), joinedload(LaunchSession.resource_link))
+    .where(LaunchSession.token == bindparam("t"))
+)
 
 
 def load_launch(token: str) -> LaunchSession:
