@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import abort, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_time
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from lti_tool.activities.common import (
     catalog,
@@ -55,13 +55,19 @@ def _steps(module) -> list[str]:
     return [s.id for s in module.sections] + [REFLECT]
 
 
+_CURRENT_STEP = select(ActivityState.__table__.c.state).where(
+    ActivityState.__table__.c.user_id == bindparam("user"),
+    ActivityState.__table__.c.context_pk == bindparam("context"),
+    ActivityState.__table__.c.activity_id == bindparam("activity"),
+)
+
+
 def resume_url(lt: str, module_id: str, user_id: int, context_pk: int) -> str:
     """Where this person left off in the module: the reflection step, a section, or the first section."""
-    current = db.session.execute(
-        select(ActivityState.state).where(ActivityState.user_id == user_id, ActivityState.context_pk == context_pk,
-                                          ActivityState.activity_id == module_id)
+    state = db.session.connection().execute(
+        _CURRENT_STEP, {"user": user_id, "context": context_pk, "activity": module_id}
     ).scalar()
-    current = (current or {}).get("current")
+    current = (state or {}).get("current")
     if current == REFLECT:
         return url_for("modules.reflect", lt=lt, module_id=module_id)
     sections = catalog().get(module_id, "en").sections

@@ -208,6 +208,7 @@ def launch():
     pending = None if cookie_bound or not stored.storage_target else state
     session = record_launch(platform, claims, message_type, stored, pending_state=pending)
     if pending:
+        db.session.commit()
         _ext("metrics").launch("ok_pending_storage_check")
         return render_template(
             "lti/storage_verify.html",
@@ -216,13 +217,16 @@ def launch():
             origin=_origin(platform.auth_login_url),
             lt=session.token,
         )
+    # Straight to the first page (not via the launch home), so a launch costs one redirect, not three; where
+    # that is is read inside the launch's own transaction, committed once.
+    target = landing_url(session) or url_for("pages.launch_home", lt=session.token)
+    db.session.commit()
     log.info(
         "launch accepted",
         extra={"platform": platform.id, "message_type": message_type, "role": session.role},
     )
     _ext("metrics").launch("ok")
-    # Straight to the first page (not via the launch home), so a launch costs one redirect, not three.
-    response = redirect(landing_url(session) or url_for("pages.launch_home", lt=session.token), code=303)
+    response = redirect(target, code=303)
     response.delete_cookie(STATE_COOKIE_PREFIX + state, path="/lti/")
     return response
 
@@ -299,7 +303,8 @@ def record_launch(
     platform: PlatformInfo, claims: dict[str, Any], message_type: str, stored: StoredState,
     pending_state: str | None = None,
 ) -> LaunchSession:
-    """Store the launch in one transaction; a unique-constraint race with another worker rolls back and retries."""
+    """Write the launch (the caller commits); a unique-constraint race with another worker rolls back and
+    retries."""
     for attempt in range(3):
         try:
             return _record_launch(platform, claims, message_type, stored, pending_state)
@@ -414,6 +419,5 @@ def _record_launch(
         "expires_at": now + timedelta(seconds=current_app.config["LAUNCH_SESSION_SECONDS"]),
     }
     _insert_session(conn, values)
-    db.session.commit()
     # Not attached to the ORM session: the caller needs only its fields.
     return LaunchSession(**values)
