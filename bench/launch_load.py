@@ -74,10 +74,10 @@ class Platform:
             "deployment_ids": [self.deployment_id], "name": "bench",
         }
 
-    def id_token(self, nonce: str, tool: str, n: int) -> str:
+    def id_token(self, nonce: str, tool: str, n: int, sub: str | None = None) -> str:
         now = int(time.time())
         claims = {
-            "iss": self.issuer, "aud": self.client_id, "azp": self.client_id, "sub": f"learner-{n % 5000}",
+            "iss": self.issuer, "aud": self.client_id, "azp": self.client_id, "sub": sub or f"learner-{n % 5000}",
             "exp": now + 300, "iat": now, "nonce": nonce,
             LTI + "deployment_id": self.deployment_id, LTI + "message_type": "LtiResourceLinkRequest",
             LTI + "version": "1.3.0", LTI + "target_link_uri": tool + "/lti/launch",
@@ -90,7 +90,9 @@ class Platform:
         return jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": "bench-1"})
 
 
-def complete_launch(session: requests.Session, platform: Platform, tool: str, n: int, page: bool = True) -> None:
+def complete_launch(
+    session: requests.Session, platform: Platform, tool: str, n: int, page: bool = True, sub: str | None = None
+) -> None:
     resp = session.post(
         tool + "/lti/login",
         data={"iss": platform.issuer, "login_hint": f"u{n}", "target_link_uri": tool + "/lti/launch",
@@ -102,7 +104,7 @@ def complete_launch(session: requests.Session, platform: Platform, tool: str, n:
     query = parse_qs(urlparse(resp.headers["Location"]).query)
     resp = session.post(
         tool + "/lti/launch",
-        data={"id_token": platform.id_token(query["nonce"][0], tool, n), "state": query["state"][0]},
+        data={"id_token": platform.id_token(query["nonce"][0], tool, n, sub), "state": query["state"][0]},
         allow_redirects=False,
     )
     if resp.status_code != 303:
@@ -124,8 +126,9 @@ class Tool:
         self.env = dict(os.environ, DATABASE_URL=database_url, TOOL_BASE_URL=self.base, SECRET_KEY="bench",
                         LOG_FORMAT="text", LOG_LEVEL="WARNING", RATELIMIT_ENABLED="false")
         self.proc = subprocess.Popen(
+            # No access log (gunicorn's default; deploy/gunicorn.conf.py turns it on): the app's own work is measured.
             [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{self.port}",
-             "--access-logfile", "/dev/null", "--log-level", "warning", "lti_tool:create_app()"],
+             "--log-level", "warning", "lti_tool:create_app()"],
             cwd=ROOT, env=self.env,
         )
         self.started = time.perf_counter()
@@ -217,23 +220,52 @@ def run_level(tool: Tool, platform: Platform, concurrency: int, seconds: float, 
     }
 
 
-def rows_written_per_launch(tool: Tool, platform: Platform, n: int = 200) -> float:
+def rows_written_per_launch(tool: Tool, platform: Platform, n: int = 200) -> tuple[float, float]:
+    """Rows inserted, updated or deleted per complete launch (PostgreSQL's statistics): for people launching
+    for the first time (person, course link and progress are new) and for people coming back."""
     import psycopg
 
     def writes() -> int:
+        # Backends report their counts when idle for PGSTAT_IDLE_INTERVAL (10 s): wait for that.
+        time.sleep(11)
         with psycopg.connect(PG_BENCH.replace("+psycopg", ""), autocommit=True) as conn:
-            conn.execute("SELECT pg_stat_force_next_flush()") if conn.info.server_version >= 150000 else None
             row = conn.execute(
                 "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) FROM pg_stat_user_tables"
             ).fetchone()
             return int(row[0])
 
-    before = writes()
     session = requests.Session()
-    for i in range(n):
-        complete_launch(session, platform, tool.base, 900000 + i)
-    time.sleep(1.0)  # statistics are flushed asynchronously
-    return (writes() - before) / n
+    figures = []
+    for label in ("new", "returning"):
+        before = writes()
+        for i in range(n):
+            complete_launch(session, platform, tool.base, i, sub=f"rows-{i}")
+        figures.append((writes() - before) / n)
+        print(f"   rows written per complete launch, {label} people: {figures[-1]:.2f}")
+    return figures[0], figures[1]
+
+
+def request_floor(tool: Tool, seconds: float = 3.0) -> float:
+    """Server CPU per request of the cheapest route (/healthz) at concurrency 4: what gunicorn, Werkzeug and
+    Flask cost before any launch work (a complete launch is three requests)."""
+    count = [0]
+    lock = threading.Lock()
+
+    def hit() -> None:
+        session = requests.Session()
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            session.get(tool.base + "/healthz")
+            with lock:
+                count[0] += 1
+
+    before = tool.cpu_seconds()
+    threads = [threading.Thread(target=hit) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return (tool.cpu_seconds() - before) * 1000 / count[0]
 
 
 def cold_first_page(database_url: str, platform: Platform) -> float:
@@ -280,8 +312,10 @@ def main() -> None:
             r = run_level(tool, platform, 4, args.seconds, page=False)
             print(f"login + launch only (no first page), concurrency 4: {r['per_s']:.1f}/s, "
                   f"p99 {r['p99']:.1f} ms, server CPU {r['cpu_ms']:.2f} ms/launch, errors {r['errors']}")
+            print(f"request floor: {request_floor(tool):.2f} ms server CPU per /healthz request "
+                  "(a complete launch makes three requests)")
             if name == "PostgreSQL":
-                print(f"rows written per complete launch: {rows_written_per_launch(tool, platform):.1f}")
+                rows_written_per_launch(tool, platform)
             if args.soak and name == "PostgreSQL":
                 rss_before = tool.rss_mb()
                 session = requests.Session()
