@@ -16,6 +16,13 @@ from sqlalchemy.exc import IntegrityError
 from lti_tool.extensions import db, insert_ignoring_duplicates
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.jwks_cache import parse_jwks
+from lti_tool.lti.messages import (
+    LAUNCH_POST,
+    LOGIN_INITIATION,
+    PLATFORM_ERROR,
+    STORAGE_CONFIRMATION,
+    load_message,
+)
 from lti_tool.lti.registry import PlatformInfo
 from lti_tool.lti.roles import map_roles
 from lti_tool.lti.state import StoredState
@@ -67,14 +74,10 @@ def has_deployment(platform: PlatformInfo, deployment_id: str) -> bool:
 @bp.route("/lti/login", methods=["GET", "POST"])
 def login():
     """Third-party initiated login: remember state + nonce server-side and send the browser to the platform."""
-    params = request.values
-    issuer = params.get("iss", "")
-    login_hint = params.get("login_hint", "")
-    target = params.get("target_link_uri", "")
-    if not issuer or not login_hint or not target:
-        raise LaunchError(
-            "bad_login", "The login request lacks iss, login_hint or target_link_uri. Open the activity from your course.", 400
-        )
+    params = load_message(LOGIN_INITIATION, request.values)
+    issuer = params["iss"]
+    login_hint = params["login_hint"]
+    target = params["target_link_uri"]
     base = current_app.config["TOOL_BASE_URL"]
     if not (target == base or target.startswith(base + "/")):
         raise LaunchError("bad_target", "The login asks for a target outside this tool.", 400)
@@ -168,15 +171,14 @@ def _platform_key_lookup(platform: PlatformInfo):
 def launch():
     """Validate the id_token completely before writing anything, then record the launch and go to the activity."""
     if request.form.get("error"):
+        answer = load_message(PLATFORM_ERROR, request.form)
         raise LaunchError(
             "platform_error",
-            f"The platform could not complete the launch: {request.form.get('error_description') or request.form['error']}",
+            f"The platform could not complete the launch: {answer['error_description'] or answer['error']}",
             400,
         )
-    id_token = request.form.get("id_token", "")
-    state = request.form.get("state", "")
-    if not id_token or not state:
-        raise LaunchError("missing_token", "The launch lacks its id_token or state. Open the activity from your course.", 400)
+    form = load_message(LAUNCH_POST, request.form)
+    id_token, state = form["id_token"], form["state"]
 
     _, unverified = unverified_parts(id_token)
     issuer = unverified.get("iss")
@@ -235,12 +237,13 @@ def launch():
 def verify_storage():
     """Second half of a launch checked through platform storage: the page read the state back from the
     platform's window; it must equal the state this launch consumed."""
-    token = request.form.get("lt", "")
-    session = db.session.scalars(select(LaunchSession).where(LaunchSession.token == token)).first() if token else None
+    form = load_message(STORAGE_CONFIRMATION, request.form)
+    token = form["lt"]
+    session = db.session.scalars(select(LaunchSession).where(LaunchSession.token == token)).first()
     pending = (session.claims or {}).get("pending_state") if session else None
     if session is None or not pending:
         raise LaunchError("state_unknown", "This launch was already used or has expired. Please open the activity again from your course.", 400)
-    if not secrets.compare_digest(request.form.get("value", ""), pending):
+    if not secrets.compare_digest(form.get("value", ""), pending):
         db.session.delete(session)
         db.session.commit()
         raise LaunchError(

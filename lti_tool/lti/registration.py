@@ -18,6 +18,7 @@ from sqlalchemy import select
 from lti_tool.extensions import db
 from lti_tool.lti import keys
 from lti_tool.lti.errors import LaunchError
+from lti_tool.lti.messages import REGISTRATION_START, load_message
 from lti_tool.models import Deployment, Platform
 
 bp = Blueprint("registration", __name__)
@@ -159,12 +160,9 @@ def _fetch_platform_config(url: str, token: str | None) -> dict[str, Any]:
 
 @bp.get("/lti/register")
 def dynamic_registration():
-    config_url = request.args.get("openid_configuration", "")
-    token = request.args.get("registration_token") or None
-    if not config_url.startswith(("https://", "http://")):
-        raise LaunchError(
-            "registration_request", "Open this page from your LMS's tool registration screen (openid_configuration missing).", 400
-        )
+    start = load_message(REGISTRATION_START, request.args)
+    config_url = start["openid_configuration"]
+    token = start.get("registration_token") or None
     config = _fetch_platform_config(config_url, token)
     body = client_registration_body(config)
     headers = {"Content-Type": "application/json", "Accept": "application/json"}
