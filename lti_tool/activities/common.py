@@ -16,7 +16,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from markdown_it import MarkdownIt
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from lti_tool.domain.grading import Outcome
 from lti_tool.extensions import db
@@ -144,11 +144,13 @@ def record_outcome(activity_id: str, outcome: Outcome) -> bool:
     launch = g.launch
     if not launch_activity_is(activity_id) or launch.resource_link_pk is None:
         return False
-    last = db.session.scalars(
-        select(ScoreOutbox)
-        .where(ScoreOutbox.user_id == launch.user_id, ScoreOutbox.resource_link_pk == launch.resource_link_pk)
-        .order_by(ScoreOutbox.timestamp.desc(), ScoreOutbox.id.desc())
-        .limit(1)
+    outbox = ScoreOutbox.__table__.c
+    last = db.session.connection().execute(
+        select(outbox.activity_progress, outbox.grading_progress, outbox.score_given, outbox.timestamp)
+        .where(outbox.user_id == bindparam("user"), outbox.resource_link_pk == bindparam("link"))
+        .order_by(outbox.timestamp.desc(), outbox.id.desc())
+        .limit(1),
+        {"user": launch.user_id, "link": launch.resource_link_pk},
     ).first()
     given = outcome.score_given(SCORE_MAXIMUM)
     if last is not None and (

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import make_transient_to_detached
 
 from lti_tool.domain.grading import Outcome
 from lti_tool.extensions import db
@@ -13,6 +14,7 @@ from lti_tool.grades.models import PENDING, ScoreOutbox
 from lti_tool.models import LaunchSession, utcnow
 
 SCORE_MAXIMUM = 100.0
+_INSERT = insert(ScoreOutbox.__table__).returning(ScoreOutbox.__table__.c.id)
 
 
 _UNKNOWN = object()
@@ -38,18 +40,26 @@ def enqueue_score(
     )
     now = utcnow()
     timestamp = now if last is None or now > last else last + timedelta(milliseconds=1)
-    row = ScoreOutbox(
-        user_id=launch.user_id,
-        resource_link_pk=link.id,
-        platform_id=launch.platform_id,
-        activity_id=launch.activity_id,
-        score_given=outcome.score_given(score_maximum),
-        score_maximum=score_maximum,
-        activity_progress=str(outcome.activity_progress),
-        grading_progress=str(outcome.grading_progress),
-        timestamp=timestamp,
-        status=PENDING,
-        next_attempt_at=now,
-    )
+    values = {
+        "user_id": launch.user_id,
+        "resource_link_pk": link.id,
+        "platform_id": launch.platform_id,
+        "activity_id": launch.activity_id,
+        "score_given": outcome.score_given(score_maximum),
+        "score_maximum": score_maximum,
+        "activity_progress": str(outcome.activity_progress),
+        "grading_progress": str(outcome.grading_progress),
+        "timestamp": timestamp,
+        "status": PENDING,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+    # One INSERT now, in the caller's transaction (no unit-of-work flush); the row object is then tracked
+    # like any loaded row.
+    new_id = db.session.connection().execute(_INSERT, values).scalar_one()
+    row = ScoreOutbox(id=new_id, **values, last_error=None, delivered_at=None, claimed_by=None, claimed_until=None,
+                      lineitem_url=None, last_status=None)
+    make_transient_to_detached(row)
     db.session.add(row)
     return row
