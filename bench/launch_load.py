@@ -33,6 +33,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
+AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/"
+AGS_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/"
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_BENCH = "postgresql+psycopg://postgres@127.0.0.1:5432/natalli_bench"
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -86,6 +88,11 @@ class Platform:
             LTI + "context": {"id": "bench-course", "title": "Bench course"},
             LTI + "launch_presentation": {"locale": "en"},
             LTI + "custom": {"activity": "safe-start"},
+            # As Moodle and Canvas send it for a graded link: the first page queues a "Started" score.
+            AGS + "endpoint": {
+                "scope": [AGS_SCOPE + "lineitem", AGS_SCOPE + "score"],
+                "lineitem": f"{self.base}/lineitems/link-{n % 20}",
+            },
         }
         return jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": "bench-1"})
 
