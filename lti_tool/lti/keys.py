@@ -29,7 +29,8 @@ def generate_key() -> ToolKey:
     pem = private.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     ).decode()
-    kid = secrets.token_urlsafe(12)
+    # Hex, so a kid never starts with '-' (which `keys retire KID` on the command line would take for an option).
+    kid = secrets.token_hex(12)
     jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(private.public_key()))
     jwk.update({"kid": kid, "alg": "RS256", "use": "sig"})
     key = ToolKey(kid=kid, private_pem=pem, public_jwk=jwk)
