@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, g, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from lti_tool.activities.common import KIND_VIEWS, catalog, check_csrf, kind_view, lang
+from lti_tool.activities.common import catalog, check_csrf, kind_view, lang
 from lti_tool.extensions import db
 from lti_tool.forms import language_form, load_form
 from lti_tool.lti.errors import LaunchError
@@ -42,15 +42,14 @@ def landing_url(launch: LaunchSession) -> str | None:
         kind = catalog().kind_of(activity_id)
     except KeyError:
         return None
-    views = KIND_VIEWS.get(kind)
-    endpoint = (views[1] if launch.is_instructor else views[0]) if views else None
-    if endpoint not in current_app.view_functions:
+    view = kind_view(kind, launch)
+    if view is None:
         return None
+    endpoint, arg = view
     if kind == "module" and launch.context_pk is not None:
         from lti_tool.activities.modules import resume_url
 
         return resume_url(lt, activity_id, launch.user_id, launch.context_pk)
-    arg = views[2]
     return url_for(endpoint, lt=lt, **({arg: activity_id} if arg else {}))
 
 

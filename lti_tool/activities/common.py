@@ -38,13 +38,13 @@ KIND_VIEWS: dict[str, tuple[str, str, str | None]] = {
 }
 
 
-def kind_view(kind: str) -> tuple[str, str | None] | None:
-    """(endpoint, id argument) for the current launch's role, or None when no part of this server serves
-    that kind (e.g. the pairing part is not installed)."""
+def kind_view(kind: str, launch: Any = None) -> tuple[str, str | None] | None:
+    """(endpoint, id argument) for the role of `launch` (default: the request's launch), or None when no part
+    of this server serves that kind (e.g. the pairing part is not installed)."""
     views = KIND_VIEWS.get(kind)
     if views is None:
         return None
-    endpoint = views[1] if g.launch.is_instructor else views[0]
+    endpoint = views[1] if (launch or g.launch).is_instructor else views[0]
     if endpoint not in current_app.view_functions:
         return None
     return endpoint, views[2]

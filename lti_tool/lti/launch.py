@@ -180,7 +180,7 @@ def launch():
     form = load_message(LAUNCH_POST, request.form)
     id_token, state = form["id_token"], form["state"]
 
-    _, unverified = unverified_parts(id_token)
+    header, unverified = unverified_parts(id_token)
     issuer = unverified.get("iss")
     if not isinstance(issuer, str) or not issuer:
         raise LaunchError("bad_iss", "The launch token names no issuer.", 401)
@@ -192,6 +192,7 @@ def launch():
         issuer=platform.issuer,
         client_id=platform.client_id,
         leeway=current_app.config["JWT_LEEWAY_SECONDS"],
+        header=header,
     )
     message_type = check_lti_message(claims)
     deployment_id = claims[LTI + "deployment_id"]

@@ -74,9 +74,12 @@ def verify_id_token(
     issuer: str,
     client_id: str,
     leeway: int = 60,
+    header: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Verify signature and standard claims; `key_for(kid)` returns the platform's public key."""
-    header, _ = unverified_parts(token)
+    """Verify signature and standard claims; `key_for(kid)` returns the platform's public key. A caller that
+    already decoded the token's header (to find the platform) passes it instead of decoding it again."""
+    if header is None:
+        header, _ = unverified_parts(token)
     alg = header.get("alg")
     if alg not in ALLOWED_ALGORITHMS:
         raise LaunchError("bad_alg", f"Launch tokens must be signed with RS256 (got {alg!r}).", 401)
