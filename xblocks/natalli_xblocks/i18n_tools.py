@@ -18,7 +18,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_python
-from babel.messages.mofile import write_mo
+from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 
 PACKAGE = Path(__file__).resolve().parent
@@ -111,9 +111,20 @@ def problems() -> list[str]:
             elif set(re.findall(r"\{\w+\}", msgid)) != set(re.findall(r"\{\w+\}", message.string)):
                 found.append(f"{lang}: placeholders differ: {msgid!r}")
         mo = po_path(lang).with_suffix(".mo")
-        if not mo.exists() or mo.read_bytes() != _mo_bytes(lang):
+        if not mo.exists() or _translations(read_mo_file(mo)) != _translations(catalog):
             found.append(f"{lang}: {mo.name} is missing or older than text.po (run compile)")
     return found
+
+
+def read_mo_file(path: Path) -> Catalog:
+    with path.open("rb") as handle:
+        return read_mo(handle)
+
+
+def _translations(catalog: Catalog) -> dict:
+    """What a compiled catalog answers (ids to strings), not its bytes: the bytes also name the Babel
+    version that wrote them, which changes with every Babel release."""
+    return {m.id: m.string for m in catalog if m.id and m.string and not m.fuzzy}
 
 
 def main(argv: list[str]) -> int:
