@@ -114,6 +114,8 @@ def complete_launch(
         data={"id_token": platform.id_token(query["nonce"][0], tool, n, sub), "state": query["state"][0]},
         allow_redirects=False,
     )
+    if resp.status_code == 200 and resp.headers.get("Content-Location"):
+        return  # the launch answered with its first page
     if resp.status_code != 303:
         raise RuntimeError(f"launch {resp.status_code}: {resp.text[:200]}")
     if not page:
@@ -291,6 +293,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--db", choices=["postgres", "sqlite", "both"], default="both")
     parser.add_argument("--soak", type=int, default=10000, help="launches for the memory soak (0 to skip)")
+    parser.add_argument("--levels", default="1,4,25", help="concurrency levels, comma-separated")
+    parser.add_argument("--quick", action="store_true",
+                        help="only the levels: no login-only run, floor, rows written, soak or cold start")
     args = parser.parse_args()
     platform = Platform()
     targets = []
@@ -310,12 +315,14 @@ def main() -> None:
             complete_launch(requests.Session(), platform, tool.base, 0)  # warm both workers' caches
             print(f"\n## {name}")
             print("concurrency  launches/s   p50 ms   p95 ms   p99 ms  errors  server CPU ms/launch")
-            for concurrency in (1, 4, 25):
+            for concurrency in [int(c) for c in args.levels.split(",")]:
                 r = run_level(tool, platform, concurrency, args.seconds)
                 print(f"{r['concurrency']:>11}  {r['per_s']:>10.1f}  {r['p50']:>7.1f}  {r['p95']:>7.1f}  "
                       f"{r['p99']:>7.1f}  {r['errors']:>6}  {r['cpu_ms']:>20.2f}")
                 if r["first_error"]:
                     print(f"   first error: {r['first_error']}")
+            if args.quick:
+                continue
             r = run_level(tool, platform, 4, args.seconds, page=False)
             print(f"login + launch only (no first page), concurrency 4: {r['per_s']:.1f}/s, "
                   f"p99 {r['p99']:.1f} ms, server CPU {r['cpu_ms']:.2f} ms/launch, errors {r['errors']}")
@@ -332,7 +339,8 @@ def main() -> None:
                       f"after {args.soak} launches: {', '.join(f'{m:.1f}' for m in tool.rss_mb())}")
         finally:
             tool.stop()
-        print(f"cold worker, start to first page: {cold_first_page(url, platform):.0f} ms")
+        if not args.quick:
+            print(f"cold worker, start to first page: {cold_first_page(url, platform):.0f} ms")
 
 
 if __name__ == "__main__":

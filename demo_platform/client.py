@@ -87,6 +87,10 @@ class LaunchClient:
         while self._is_auto_form(response) and hops < 5:
             response = submit_auto_form(self.session, response, timeout=self.timeout)
             hops += 1
+        if response.headers.get("Content-Location"):
+            # The tool answers a launch with its first page, which moves the browser's address to the page's
+            # own URL (history.replaceState): be where a browser would be.
+            response.url = urljoin(response.url, response.headers["Content-Location"])
         return response
 
     @staticmethod

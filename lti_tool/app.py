@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask, g, jsonify, render_template, request
 from flask.sessions import SessionInterface
-from flask_babel import gettext, lazy_gettext
+from flask_babel import get_locale, gettext, lazy_gettext
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -19,6 +19,7 @@ from lti_tool.i18n import init_i18n
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.jwks_cache import JwksCache
 from lti_tool.lti.registry import Registry
+from lti_tool.lti.session import forget_unsaved_launch
 from lti_tool.lti.state import DatabaseUsedStates, RedisUsedStates, StateSigner
 from lti_tool.metrics import Metrics
 from lti_tool.observability import init_observability
@@ -135,17 +136,25 @@ HTTP_ERRORS = {
 def _register_error_handlers(app: Flask) -> None:
     @app.errorhandler(LaunchError)
     def launch_error(exc: LaunchError):
+        # Messages are English msgids; the catalogs carry the learner-facing ones in nl/uk/de. The language is
+        # settled before the rollback, which expires the launch's person it is read from.
+        message = gettext(exc.message)
         db.session.rollback()
+        forget_unsaved_launch()
         log.warning("refused: %s (%s) %s", exc.code, exc.status, request.path)
         if request.path == "/lti/launch":
             app.extensions["natalli"]["metrics"].launch(exc.code)
-        # Messages are English msgids; the catalogs carry the learner-facing ones in nl/uk/de.
-        return error_response(exc.code, gettext(exc.message), exc.status)
+        return error_response(exc.code, message, exc.status)
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(InterfaceError)
     def database_unavailable(exc: Exception):
+        try:
+            get_locale()  # settled while the launch's person is still loaded (the rollback expires it)
+        except Exception:  # the person was not loaded yet: the request's language is used
+            pass
         db.session.rollback()
+        forget_unsaved_launch()
         log.error("database unavailable: %s", exc.__class__.__name__)
         message = gettext(
             "The tool cannot reach its database right now. Nothing was saved from this request and nothing "

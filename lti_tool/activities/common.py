@@ -145,7 +145,8 @@ def record_outcome(activity_id: str, outcome: Outcome) -> bool:
     if not launch_activity_is(activity_id) or launch.resource_link_pk is None:
         return False
     outbox = ScoreOutbox.__table__.c
-    last = db.session.connection().execute(
+    # A person created by this very request (a first launch) has no score queued yet.
+    last = None if g.get("person_created") == launch.user_id else db.session.connection().execute(
         select(outbox.activity_progress, outbox.grading_progress, outbox.score_given, outbox.timestamp)
         .where(outbox.user_id == bindparam("user"), outbox.resource_link_pk == bindparam("link"))
         .order_by(outbox.timestamp.desc(), outbox.id.desc())

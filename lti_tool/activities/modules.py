@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask import abort, g, jsonify, redirect, render_template, request, url_for
 from flask_babel import format_time
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, select
 
 from lti_tool.activities.common import (
     catalog,
@@ -16,11 +15,11 @@ from lti_tool.activities.common import (
     template_globals,
     wants_json,
 )
-from lti_tool.activities.models import ActivityState
 from lti_tool.activities.state import (
     content_or_404,
     first_visit,
     get_state,
+    read_progress,
     reflections,
     save_reflection,
     update_state,
@@ -55,19 +54,10 @@ def _steps(module) -> list[str]:
     return [s.id for s in module.sections] + [REFLECT]
 
 
-_CURRENT_STEP = select(ActivityState.__table__.c.state).where(
-    ActivityState.__table__.c.user_id == bindparam("user"),
-    ActivityState.__table__.c.context_pk == bindparam("context"),
-    ActivityState.__table__.c.activity_id == bindparam("activity"),
-)
-
-
 def resume_url(lt: str, module_id: str, user_id: int, context_pk: int) -> str:
     """Where this person left off in the module: the reflection step, a section, or the first section."""
-    state = db.session.connection().execute(
-        _CURRENT_STEP, {"user": user_id, "context": context_pk, "activity": module_id}
-    ).scalar()
-    current = (state or {}).get("current")
+    row = read_progress(user_id, context_pk, module_id)
+    current = ((row.state if row is not None else None) or {}).get("current")
     if current == REFLECT:
         return url_for("modules.reflect", lt=lt, module_id=module_id)
     sections = catalog().get(module_id, "en").sections

@@ -26,14 +26,28 @@ def content_or_404(activity_id: str, kind: str) -> Any:
     return item
 
 
+def read_progress(user_id: int, context: int, activity_id: str) -> ActivityState | None:
+    """A person's progress row, read once per request: the launch reads it to know where a module resumes,
+    and the page it then serves takes it from here instead of asking the database again."""
+    if g.get("person_created") == user_id:
+        row = None  # the person was created by this very request (a first launch): they have no progress yet
+    else:
+        row = db.session.scalars(
+            select(ActivityState).where(
+                ActivityState.user_id == user_id,
+                ActivityState.context_pk == context,
+                ActivityState.activity_id == activity_id,
+            )
+        ).first()
+    g.setdefault("progress_read", {})[(user_id, context, activity_id)] = row
+    return row
+
+
 def get_state(activity_id: str, kind: str, *, create: bool = True) -> ActivityState | None:
-    row = db.session.scalars(
-        select(ActivityState).where(
-            ActivityState.user_id == g.launch.user_id,
-            ActivityState.context_pk == context_pk(),
-            ActivityState.activity_id == activity_id,
-        )
-    ).first()
+    key = (g.launch.user_id, context_pk(), activity_id)
+    already = g.get("progress_read")
+    # Taken once: a later read in the same request (after a concurrent insert) asks the database.
+    row = already.pop(key) if already and key in already else read_progress(*key)
     if row is None and create:
         row = create_once(
             ActivityState(user_id=g.launch.user_id, context_pk=context_pk(), activity_id=activity_id, kind=kind,

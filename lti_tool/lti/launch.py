@@ -6,12 +6,24 @@ import logging
 import re
 import secrets
 from datetime import timedelta
+from io import BytesIO
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-from flask import Blueprint, current_app, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import and_, bindparam, insert, literal, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient_to_detached
 
 from lti_tool.extensions import db, insert_ignoring_duplicates
 from lti_tool.lti.errors import LaunchError
@@ -223,14 +235,52 @@ def launch():
     # Straight to the first page (not via the launch home), so a launch costs one redirect, not three; where
     # that is is read inside the launch's own transaction, committed once.
     target = landing_url(session) or url_for("pages.launch_home", lt=session.token)
+    role = session.role
+    response = serve_in_place(target, session)
+    # The launch and what its first page recorded are one transaction. A page that refused (its error
+    # handler rolled back) leaves no launch behind: the learner sees that page's explanation, and nothing
+    # is half-written.
     db.session.commit()
-    log.info(
-        "launch accepted",
-        extra={"platform": platform.id, "message_type": message_type, "role": session.role},
-    )
-    _ext("metrics").launch("ok")
-    response = redirect(target, code=303)
+    outcome = "ok" if response.status_code < 400 or response.status_code == 404 else "refused_by_page"
+    if outcome != "ok":
+        _ext("used_states").claim(stored)  # still single use: the rollback must not free the state for a replay
+        db.session.commit()
+    log.info("launch accepted" if outcome == "ok" else "launch refused by its first page",
+             extra={"platform": platform.id, "message_type": message_type, "role": role,
+                    "status": response.status_code})
+    _ext("metrics").launch(outcome)
     response.delete_cookie(STATE_COOKIE_PREFIX + state, path="/lti/")
+    return response
+
+
+def serve_in_place(target: str, launch: LaunchSession) -> Response:
+    """The launch's answer is its first page itself, not a redirect to it: one request fewer per launch.
+
+    The page is dispatched as the GET it would have been (its own URL, view, blueprint hooks and context
+    processors) inside the launch's app context, so it shares the launch's database transaction: the launch
+    and what the first page records are committed together, or not at all. The page names its own address
+    (Content-Location), and the browser's address bar and reload go there (history.replaceState in
+    base.html), so reloading never re-posts a used launch.
+    """
+    path, _, query = target.partition("?")
+    environ = dict(request.environ)
+    environ.update({
+        "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query, "CONTENT_LENGTH": "0",
+        "wsgi.input": BytesIO(b""),
+    })
+    environ.pop("CONTENT_TYPE", None)
+    # `g` belongs to the app context, shared with the page: keep the launch's request id and timer.
+    kept = {name: g.get(name) for name in ("request_id", "started")}
+    g.pop("_flask_babel", None)  # the launch's language was chosen before the page knew the person
+    g.landed_at = target
+    g.fresh_launch = launch
+    with current_app.request_context(environ):
+        response = current_app.full_dispatch_request()
+    for name, value in kept.items():
+        if value is not None:
+            setattr(g, name, value)
+    if g.get("landed_at") and not 300 <= response.status_code < 400:  # (a refusal forgets where it landed)
+        response.headers["Content-Location"] = target
     return response
 
 
@@ -266,7 +316,7 @@ def _lookup_statement() -> Any:
     one = select(literal(1).label("one")).subquery()
     return (
         select(
-            _users.c.id, _users.c.name, _users.c.locale, _users.c.last_seen_at,
+            _users.c.id, _users.c.name, _users.c.locale, _users.c.last_seen_at, _users.c.preferred_language,
             _contexts.c.id, _contexts.c.title, _contexts.c.label, _contexts.c.memberships_url, _contexts.c.platform_id,
             _links.c.id, _links.c.title, _links.c.activity_id, _links.c.lineitem_url, _links.c.lineitems_url,
             _links.c.ags_scopes,
@@ -354,18 +404,22 @@ def _record_launch(
         "iss": platform.issuer, "sub": claims["sub"], "dep": deployment_id,
         "ctx": ctx["id"] if ctx else None, "rl": resource.get("id") if wants_link else None,
     }).one()
-    (user_id, user_name, user_locale, last_seen, context_pk, c_title, c_label, c_members, c_platform,
+    (user_id, user_name, user_locale, last_seen, preferred, context_pk, c_title, c_label, c_members, c_platform,
      link_pk, l_title, l_activity, l_lineitem, l_lineitems, l_scopes) = row
+    person = {"issuer": platform.issuer, "sub": claims["sub"], "name": name, "locale": locale,
+              "preferred_language": preferred}
 
     if user_id is None:
         user_id = _insert_or_get(conn, _users, {"issuer": platform.issuer, "sub": claims["sub"]},
                                  {"name": name, "locale": locale, "last_seen_at": now, "created_at": now})
+        g.person_created = user_id  # nothing of theirs exists yet: their first page need not look for it
     else:
         wanted = {"name": name, "locale": locale}
         if last_seen is None or now - last_seen >= LAST_SEEN_RESOLUTION:
             wanted["last_seen_at"] = now
         _update_changed(conn, _users, user_id, {"name": user_name, "locale": user_locale, "last_seen_at": last_seen},
                         wanted)
+        person.update(name=name if name is not None else user_name)
 
     if ctx is not None:
         members = nrps.get("context_memberships_url") if isinstance(nrps, dict) else None
@@ -383,18 +437,23 @@ def _record_launch(
         wanted = {"title": str(resource.get("title") or "")[:500], "activity_id": activity or None,
                   "lineitem_url": endpoint.get("lineitem"), "lineitems_url": endpoint.get("lineitems"),
                   "ags_scopes": endpoint.get("scope")}
+        stored_link = {"title": l_title, "activity_id": l_activity, "lineitem_url": l_lineitem,
+                       "lineitems_url": l_lineitems, "ags_scopes": l_scopes}
         if link_pk is None:
             link_pk = _insert_or_get(
                 conn, _links, {"context_pk": context_pk, "resource_link_id": resource["id"]},
                 {**{k: v for k, v in wanted.items() if v is not None}, "created_at": now},
             )
-            l_activity = activity
+            stored_link = {"title": "", "activity_id": "", "lineitem_url": None, "lineitems_url": None,
+                           "ags_scopes": None}
         else:
-            _update_changed(conn, _links, link_pk, {"title": l_title, "activity_id": l_activity, "lineitem_url": l_lineitem,
-                                              "lineitems_url": l_lineitems, "ags_scopes": l_scopes}, wanted)
-            l_activity = activity or l_activity
+            _update_changed(conn, _links, link_pk, stored_link, wanted)
+        link = {**stored_link, **{k: v for k, v in wanted.items() if v is not None},
+                "id": link_pk, "context_pk": context_pk, "resource_link_id": resource["id"]}
+        l_activity = link["activity_id"]
     else:
         link_pk = None
+        link = None
 
     kept_claims = {
         "resource_link_id": resource.get("id"),
@@ -423,5 +482,20 @@ def _record_launch(
         "expires_at": now + timedelta(seconds=current_app.config["LAUNCH_SESSION_SECONDS"]),
     }
     _insert_session(conn, values)
-    # Not attached to the ORM session: the caller needs only its fields.
-    return LaunchSession(**values)
+    return _as_loaded(values, {"id": user_id, **person}, link)
+
+
+def _as_loaded(values: dict[str, Any], person: dict[str, Any], link: dict[str, Any] | None) -> LaunchSession:
+    """The launch session with its person and link as the ORM would have loaded them, built from what the
+    launch already holds: the first page (served in the launch's response) then needs no query for them."""
+    objects = [LaunchSession(**values), User(**person)]
+    objects[0].user = objects[1]
+    if link is not None:
+        objects.append(ResourceLink(**link))
+        objects[0].resource_link = objects[2]
+    else:
+        objects[0].resource_link = None
+    for obj in objects:
+        make_transient_to_detached(obj)  # in the database already: track changes, never insert again
+    db.session.add_all(objects)
+    return objects[0]

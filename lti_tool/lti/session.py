@@ -28,6 +28,9 @@ _BY_TOKEN = (
 
 
 def load_launch(token: str) -> LaunchSession:
+    fresh = g.get("fresh_launch")
+    if fresh is not None and token and fresh.token == token:
+        return fresh  # the launch being answered with its first page: written in this very transaction
     session = db.session.scalars(_BY_TOKEN, {"t": token}).first() if token else None
     if session is None:
         raise LaunchError(
@@ -48,6 +51,16 @@ def load_launch(token: str) -> LaunchSession:
             401,
         )
     return session
+
+
+def forget_unsaved_launch() -> None:
+    """After a rollback: a launch written in the rolled-back transaction (a launch whose first page refused)
+    no longer exists, so error pages must not show or reload it."""
+    fresh = g.pop("fresh_launch", None)
+    if fresh is not None:
+        g.pop("landed_at", None)  # the page's address does not exist either: the browser stays where it is
+        if g.get("launch") is fresh:
+            g.pop("launch")
 
 
 def launch_required(role: str | None = None) -> Callable:

@@ -150,3 +150,16 @@ def test_ukrainian_learner_gets_the_interface_in_ukrainian(lms):
     }
     untranslated = [name for name, locator in english.items() if locator.count()]
     assert not untranslated, f"English interface text on a Ukrainian learner's module page: {untranslated}"
+
+
+def test_reloading_the_first_page_after_a_launch_shows_it_again(lms):
+    """The launch answers with the first section itself; the browser's address is then that section's, so a
+    reload shows the section again instead of re-posting the (single-use) launch."""
+    first = _module().sections[0]
+    frame = lms.launch(MODULE_LINK, TETIANA, check=False)
+    expect(frame.get_by_role("article", name=first.title, exact=True)).to_be_visible()
+    assert "/module/safe-start/section/" in frame.url and "/lti/launch" not in frame.url
+    with frame.expect_navigation():
+        frame.evaluate("location.reload()")
+    expect(frame.get_by_role("article", name=first.title, exact=True)).to_be_visible()
+    expect(frame.get_by_text("already used")).to_have_count(0)

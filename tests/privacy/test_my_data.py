@@ -8,12 +8,13 @@ import re
 import requests
 from sqlalchemy import func, select
 
+from tests.support.platform import launch_token
+
 
 def _launch(live_tool, platform, sub: str) -> tuple[requests.Session, str]:
     http = requests.Session()
     resp = platform.launch(http, live_tool, sub=sub)
-    assert resp.status_code == 303
-    lt = resp.headers["Location"].split("/")[2]
+    lt = launch_token(resp)
     return http, lt
 
 

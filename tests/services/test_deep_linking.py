@@ -12,7 +12,8 @@ import pytest
 import requests
 from markupsafe import escape
 
-from tests.support.platform import INSTRUCTOR, LEARNER, LTI
+from tests.support.forms import at_page_address
+from tests.support.platform import INSTRUCTOR, LEARNER, LTI, landed_at, launch_token
 
 DL = "https://purl.imsglobal.org/spec/lti-dl/claim/"
 RETURN_URL = "https://platform.example.edu/deep_link_return?course=1"
@@ -40,9 +41,9 @@ def dl_claims(multiple: bool = True, **extra):
 def open_picker(platform, live_tool, **claims) -> tuple[requests.Session, requests.Response]:
     session = requests.Session()
     launched = platform.launch(session, live_tool, **claims)
-    assert launched.status_code == 303, launched.text
-    page = session.get(live_tool + launched.headers["Location"])
-    return session, page
+    if launched.status_code == 200:
+        landed_at(launched)  # the launch answers with the picker itself
+    return session, at_page_address(launched)
 
 
 def hidden(page: str, name: str) -> str:
@@ -163,7 +164,7 @@ def test_response_needs_the_forms_token(platform, live_tool, field):
 def test_picker_refuses_a_resource_link_launch(platform, live_tool):
     session = requests.Session()
     launched = platform.launch(session, live_tool, **{LTI + "roles": [INSTRUCTOR]})
-    lt = launched.headers["Location"].split("/")[2]
+    lt = launch_token(launched)
     assert session.get(f"{live_tool}/s/{lt}/deep-link").status_code == 400
 
 

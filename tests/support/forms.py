@@ -30,5 +30,14 @@ def submit_form(session: requests.Session, response: requests.Response, **kwargs
     assert parser.action is not None, f"no form in page: {response.text[:300]}"
     url = urljoin(response.url, parser.action)
     if parser.method == "get":
-        return session.get(url, params=parser.fields, **kwargs)
-    return session.post(url, data=parser.fields, **kwargs)
+        return at_page_address(session.get(url, params=parser.fields, **kwargs))
+    return at_page_address(session.post(url, data=parser.fields, **kwargs))
+
+
+def at_page_address(response: requests.Response) -> requests.Response:
+    """A page the tool serves in answer to a launch POST moves the browser's address to the page's own URL
+    (history.replaceState, named by Content-Location): do the same, so `response.url` is where a browser
+    would be."""
+    if response.headers.get("Content-Location"):
+        response.url = urljoin(response.url, response.headers["Content-Location"])
+    return response

@@ -178,5 +178,17 @@ class TestPlatform:
         )
 
 
+def landed_at(resp: requests.Response) -> str:
+    """The tool answers a launch with its first page itself; Content-Location names that page's address."""
+    assert resp.status_code == 200, (resp.status_code, resp.text[:300])
+    assert "history.replaceState" in resp.text  # reloading goes to the page, never re-posts the used launch
+    return resp.headers["Content-Location"]
+
+
+def launch_token(resp: requests.Response) -> str:
+    """The `lt` of a launch answered with its first page."""
+    return landed_at(resp).split("/")[2]
+
+
 def unique() -> str:
     return uuid.uuid4().hex[:8]
