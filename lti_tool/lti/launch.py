@@ -256,9 +256,11 @@ def launch():
 def serve_in_place(target: str, launch: LaunchSession) -> Response:
     """The launch's answer is its first page itself, not a redirect to it: one request fewer per launch.
 
-    The page is dispatched as the GET it would have been (its own URL, view, blueprint hooks and context
+    The page is dispatched as the GET it would have been (its own URL, view, error handlers and context
     processors) inside the launch's app context, so it shares the launch's database transaction: the launch
-    and what the first page records are committed together, or not at all. The page names its own address
+    and what the first page records are committed together, or not at all. The request hooks are the
+    launch's own: they ran before it (rate limit, request id, timer) and run on this answer after it
+    (security headers, metrics), so the page does not repeat them. The page names its own address
     (Content-Location), and the browser's address bar and reload go there (history.replaceState in
     base.html), so reloading never re-posts a used launch.
     """
@@ -269,16 +271,16 @@ def serve_in_place(target: str, launch: LaunchSession) -> Response:
         "wsgi.input": BytesIO(b""),
     })
     environ.pop("CONTENT_TYPE", None)
-    # `g` belongs to the app context, shared with the page: keep the launch's request id and timer.
-    kept = {name: g.get(name) for name in ("request_id", "started")}
     g.pop("_flask_babel", None)  # the launch's language was chosen before the page knew the person
     g.landed_at = target
     g.fresh_launch = launch
-    with current_app.request_context(environ):
-        response = current_app.full_dispatch_request()
-    for name, value in kept.items():
-        if value is not None:
-            setattr(g, name, value)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    with app.request_context(environ):
+        try:
+            answer = app.dispatch_request()
+        except Exception as exc:  # the page's own refusal (404, LaunchError, …) through the app's handlers
+            answer = app.handle_user_exception(exc)
+        response = app.make_response(answer)
     if g.get("landed_at") and not 300 <= response.status_code < 400:  # (a refusal forgets where it landed)
         response.headers["Content-Location"] = target
     return response
