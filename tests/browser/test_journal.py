@@ -25,13 +25,18 @@ def write_entries(lms: Any, a11y: Any) -> Any:
     expect(frame.get_by_text("No entries yet.")).to_be_visible()
     a11y.check(frame, "journal (empty)")
 
+    entries = frame.get_by_role("region", name=re.compile(r"^My entries"))
     frame.get_by_label("Your entry").fill(PRIVATE)
     frame.get_by_role("button", name="Save entry").click()
     expect(frame.get_by_role("status").filter(has_text="Your entry is saved.")).to_be_visible()
+    expect(entries.get_by_role("listitem")).to_have_count(1)
 
     frame.get_by_label("Your entry").fill(SHARED)
     frame.get_by_label("Share this entry with my course facilitators").check()
     frame.get_by_role("button", name="Save entry").click()
+    # The first save's message is still on the page until the second save's page replaces it: wait for
+    # the entry itself, or the next click can race that navigation.
+    expect(entries.get_by_role("listitem")).to_have_count(2)
     expect(frame.get_by_role("status").filter(has_text="Your entry is saved.")).to_be_visible()
     return frame
 
