@@ -259,7 +259,7 @@ def rows_written_per_launch(tool: Tool, platform: Platform, n: int = 200) -> tup
 
 def request_floor(tool: Tool, seconds: float = 3.0) -> float:
     """Server CPU per request of the cheapest route (/healthz) at concurrency 4: what gunicorn, Werkzeug and
-    Flask cost before any launch work (a complete launch is three requests)."""
+    Flask cost before any launch work (a complete launch is two requests)."""
     count = [0]
     lock = threading.Lock()
 
@@ -331,11 +331,8 @@ def main() -> None:
                     ours[name] = r["cpu_ms"]
             if args.quick:
                 continue
-            r = run_level(tool, platform, 4, args.seconds, page=False)
-            print(f"login + launch only (no first page), concurrency 4: {r['per_s']:.1f}/s, "
-                  f"p99 {r['p99']:.1f} ms, server CPU {r['cpu_ms']:.2f} ms/launch, errors {r['errors']}")
             print(f"request floor: {request_floor(tool):.2f} ms server CPU per /healthz request "
-                  "(a complete launch makes three requests)")
+                  "(a complete launch makes two: login, and the launch answered with its first page)")
             if name == "PostgreSQL":
                 rows_written_per_launch(tool, platform)
             if args.soak and name == "PostgreSQL":

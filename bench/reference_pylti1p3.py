@@ -8,7 +8,7 @@ why it can only run one worker), the platform's JWKS cached by pylti1p3 (set_pub
 launch that renders its first page straight away. A complete launch is therefore two requests: OIDC login
 (POST /lti/login → 302 to the platform, state cookie set) and the id_token POST (/lti/launch → 200 page),
 fully validated by pylti1p3 (state cookie, JWT format, nonce, registration, RS256 signature and expiry,
-deployment, resource-link message). Our tool makes three (login, launch → 303, first page).
+deployment, resource-link message). Our tool now does the same (the launch answers with its first page).
 
 Printed: launches/s, p99, errors and server CPU ms per complete launch under gunicorn (one sync worker), plus
 the bare WSGI floor (bench/bare_wsgi.py) of the same run, since this machine's speed drifts.
