@@ -232,8 +232,8 @@ def launch():
             origin=_origin(platform.auth_login_url),
             lt=session.token,
         )
-    # Straight to the first page (not via the launch home), so a launch costs one redirect, not three; where
-    # that is is read inside the launch's own transaction, committed once.
+    # Where the launch lands (not via the launch home), read inside the launch's own transaction; the
+    # launch then answers with that page itself.
     target = landing_url(session) or url_for("pages.launch_home", lt=session.token)
     role = session.role
     response = serve_in_place(target, session)
@@ -335,14 +335,16 @@ _LOOKUP = _lookup_statement()
 _INSERT_SESSION = insert(LaunchSession.__table__)
 
 
-def _insert_or_get(conn: Any, table: Any, key: dict[str, Any], values: dict[str, Any]) -> int:
-    """Insert a row by its natural key; if a concurrent launch inserted it first, take theirs."""
+def _insert_or_get(conn: Any, table: Any, key: dict[str, Any], values: dict[str, Any]) -> tuple[int, bool]:
+    """Insert a row by its natural key; if a concurrent launch inserted it first, take theirs.
+    Returns (id, whether this launch inserted it)."""
     found = conn.execute(insert_ignoring_duplicates(conn, table, returning="id"), {**key, **values}).scalar()
-    if found is None:
-        found = conn.execute(
-            select(table.c.id).where(*[table.c[name] == value for name, value in key.items()])
-        ).scalar_one()
-    return int(found)
+    if found is not None:
+        return int(found), True
+    theirs = conn.execute(
+        select(table.c.id).where(*[table.c[name] == value for name, value in key.items()])
+    ).scalar_one()
+    return int(theirs), False
 
 
 def _update_changed(conn: Any, table: Any, pk: int, stored: dict[str, Any], wanted: dict[str, Any]) -> None:
@@ -412,9 +414,10 @@ def _record_launch(
               "preferred_language": preferred}
 
     if user_id is None:
-        user_id = _insert_or_get(conn, _users, {"issuer": platform.issuer, "sub": claims["sub"]},
-                                 {"name": name, "locale": locale, "last_seen_at": now, "created_at": now})
-        g.person_created = user_id  # nothing of theirs exists yet: their first page need not look for it
+        user_id, inserted = _insert_or_get(conn, _users, {"issuer": platform.issuer, "sub": claims["sub"]},
+                                           {"name": name, "locale": locale, "last_seen_at": now, "created_at": now})
+        if inserted:  # a person this (uncommitted) launch created has nothing yet: their first page need not look
+            g.person_created = user_id
     else:
         wanted = {"name": name, "locale": locale}
         if last_seen is None or now - last_seen >= LAST_SEEN_RESOLUTION:
@@ -428,7 +431,7 @@ def _record_launch(
         wanted = {"title": str(ctx.get("title") or "")[:500], "label": str(ctx.get("label") or "")[:255],
                   "memberships_url": members, "platform_id": platform.id}
         if context_pk is None:
-            context_pk = _insert_or_get(
+            context_pk, _ = _insert_or_get(
                 conn, _contexts, {"issuer": platform.issuer, "deployment_id": deployment_id, "context_id": ctx["id"]},
                 {**wanted, "created_at": now},
             )
@@ -442,7 +445,7 @@ def _record_launch(
         stored_link = {"title": l_title, "activity_id": l_activity, "lineitem_url": l_lineitem,
                        "lineitems_url": l_lineitems, "ags_scopes": l_scopes}
         if link_pk is None:
-            link_pk = _insert_or_get(
+            link_pk, _ = _insert_or_get(
                 conn, _links, {"context_pk": context_pk, "resource_link_id": resource["id"]},
                 {**{k: v for k, v in wanted.items() if v is not None}, "created_at": now},
             )

@@ -81,3 +81,31 @@ def test_a_returning_person_costs_four_statements(app, live_tool, platform):
     landed_at(resp)
     # Login reads nothing (registrations are cached); the launch with its first page:
     assert [s.split()[0] for s in statements] == ["INSERT", "SELECT", "INSERT", "SELECT"], statements
+
+
+def test_a_new_person_launching_twice_at_once_gets_one_person_and_one_progress_row(app, live_tool, platform):
+    """A double click on a first launch: both tabs open the page; one person, one progress row."""
+    import threading
+
+    from lti_tool.extensions import db
+    from lti_tool.models import User
+
+    results: list[int] = []
+    barrier = threading.Barrier(4)
+
+    def go() -> None:
+        session = requests.Session()
+        state, nonce = platform.login(session, live_tool)
+        form = {"id_token": platform.sign(platform.claims(nonce, live_tool, sub="double-click")), "state": state}
+        barrier.wait()
+        results.append(session.post(live_tool + "/lti/launch", data=form, allow_redirects=False).status_code)
+
+    threads = [threading.Thread(target=go) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [200] * 4
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)) == 1
+    assert _progress_and_scores(app)[0] == 1
