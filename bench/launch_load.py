@@ -100,9 +100,10 @@ class Platform:
         return jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": "bench-1"})
 
 
-def complete_launch(
-    session: requests.Session, platform: Platform, tool: str, n: int, page: bool = True, sub: str | None = None
-) -> None:
+def login_and_launch(
+    session: requests.Session, platform: Platform, tool: str, n: int, sub: str | None = None
+) -> requests.Response:
+    """OIDC login (→ 302 carrying state and nonce), then the signed id_token POSTed back: the tool's answer."""
     resp = session.post(
         tool + "/lti/login",
         data={"iss": platform.issuer, "login_hint": f"u{n}", "target_link_uri": tool + "/lti/launch",
@@ -110,13 +111,19 @@ def complete_launch(
         allow_redirects=False,
     )
     if resp.status_code != 302:
-        raise RuntimeError(f"login {resp.status_code}")
+        raise RuntimeError(f"login {resp.status_code}: {resp.text[:200]}")
     query = parse_qs(urlparse(resp.headers["Location"]).query)
-    resp = session.post(
+    return session.post(
         tool + "/lti/launch",
         data={"id_token": platform.id_token(query["nonce"][0], tool, n, sub), "state": query["state"][0]},
         allow_redirects=False,
     )
+
+
+def complete_launch(
+    session: requests.Session, platform: Platform, tool: str, n: int, page: bool = True, sub: str | None = None
+) -> None:
+    resp = login_and_launch(session, platform, tool, n, sub)
     if resp.status_code == 200 and resp.headers.get("Content-Location"):
         return  # the launch answered with its first page
     if resp.status_code != 303:
@@ -190,34 +197,14 @@ def prepare_database(url: str, platform: Platform) -> None:
 
 
 def run_level(tool: Tool, platform: Platform, concurrency: int, seconds: float, page: bool = True) -> dict:
-    latencies: list[float] = []
-    errors: list[str] = []
-    counter = [0]
-    lock = threading.Lock()
-    deadline = time.perf_counter() + seconds
-
-    def worker() -> None:
-        session = requests.Session()
-        while time.perf_counter() < deadline:
-            with lock:
-                counter[0] += 1
-                n = counter[0]
-            start = time.perf_counter()
-            try:
-                complete_launch(session, platform, tool.base, n, page)
-                with lock:
-                    latencies.append(time.perf_counter() - start)
-            except Exception as exc:  # counted, reported
-                with lock:
-                    errors.append(str(exc))
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bare_wsgi import drive
 
     cpu_before = tool.cpu_seconds()
     started = time.perf_counter()
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    _, latencies, errors = drive(
+        lambda session, n: complete_launch(session, platform, tool.base, n, page), seconds, concurrency
+    )
     elapsed = time.perf_counter() - started
     cpu = tool.cpu_seconds() - cpu_before
     lat = sorted(latencies)

@@ -28,7 +28,6 @@ import time
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, urlparse
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -176,21 +175,10 @@ def complete_reference_launch(session: requests.Session, platform: Platform, too
     cookie goes back) → 200 first page. The jar is cleared afterwards: each launch is a fresh browser, as a
     learner's browser holds only its own few state cookies (pylti1p3 never deletes them; one session reused
     for thousands of launches would send hundreds of them with every request)."""
+    from launch_load import login_and_launch
+
     try:
-        resp = session.post(
-            tool + "/lti/login",
-            data={"iss": platform.issuer, "login_hint": f"u{n}", "target_link_uri": tool + "/lti/launch",
-                  "client_id": platform.client_id},
-            allow_redirects=False,
-        )
-        if resp.status_code != 302:
-            raise RuntimeError(f"login {resp.status_code}: {resp.text[:200]}")
-        query = parse_qs(urlparse(resp.headers["Location"]).query)
-        resp = session.post(
-            tool + "/lti/launch",
-            data={"id_token": platform.id_token(query["nonce"][0], tool, n), "state": query["state"][0]},
-            allow_redirects=False,
-        )
+        resp = login_and_launch(session, platform, tool, n)
         if resp.status_code != 200 or "Starting safely" not in resp.text:
             raise RuntimeError(f"launch {resp.status_code}: {resp.text[:200]}")
     finally:
