@@ -29,7 +29,7 @@ def healthz():
 
 
 def landing_url(launch: LaunchSession) -> str | None:
-    """Where a launch lands, computed once so the launch can redirect straight there (one hop, not three):
+    """Where a launch lands, computed once so the launch can answer with that page itself:
     deep linking -> picker; no activity -> the overview; a module -> the section to resume; another activity
     -> its view. None: this launch's home page itself must explain (unknown or unavailable activity)."""
     lt = launch.token

@@ -56,7 +56,7 @@ def _steps(module) -> list[str]:
 
 def resume_url(lt: str, module_id: str, user_id: int, context_pk: int) -> str:
     """Where this person left off in the module: the reflection step, a section, or the first section."""
-    row = read_progress(user_id, context_pk, module_id)
+    row = read_progress(user_id, context_pk, module_id, hand_on=True)
     current = ((row.state if row is not None else None) or {}).get("current")
     if current == REFLECT:
         return url_for("modules.reflect", lt=lt, module_id=module_id)

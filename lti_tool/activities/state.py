@@ -26,9 +26,9 @@ def content_or_404(activity_id: str, kind: str) -> Any:
     return item
 
 
-def read_progress(user_id: int, context: int, activity_id: str) -> ActivityState | None:
-    """A person's progress row, read once per request: the launch reads it to know where a module resumes,
-    and the page it then serves takes it from here instead of asking the database again."""
+def read_progress(user_id: int, context: int, activity_id: str, *, hand_on: bool = False) -> ActivityState | None:
+    """A person's progress row. `hand_on`: the launch reads it to know where a module resumes, and the page it
+    then serves takes it once (get_state) instead of asking the database again."""
     if g.get("person_created") == user_id:
         row = None  # the person was created by this very request (a first launch): they have no progress yet
     else:
@@ -39,7 +39,8 @@ def read_progress(user_id: int, context: int, activity_id: str) -> ActivityState
                 ActivityState.activity_id == activity_id,
             )
         ).first()
-    g.setdefault("progress_read", {})[(user_id, context, activity_id)] = row
+    if hand_on:
+        g.setdefault("progress_read", {})[(user_id, context, activity_id)] = row
     return row
 
 
