@@ -53,6 +53,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=2000)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--sort", default="cumulative")
+    parser.add_argument("--pyinstrument", action="store_true",
+                        help="sampling profile (pyinstrument, if installed): less distortion than cProfile")
     args = parser.parse_args()
     platform = Platform()
     if args.db == "postgres":
@@ -112,12 +114,20 @@ def main() -> None:
         one(i, False)
     # CPU time, not wall time: waiting for the database is not work of this process.
     profiler = cProfile.Profile(time.process_time) if args.profile else None
+    sampler = None
+    if args.pyinstrument:
+        from pyinstrument import Profiler
+
+        sampler = Profiler(interval=0.0002)
+        sampler.start()
     if profiler:
         profiler.enable()
     for i in range(args.n):
         one(1000 + i, True)
     if profiler:
         profiler.disable()
+    if sampler:
+        sampler.stop()
     total = sum(steps.values())
     print(f"# {args.db}, {args.n} launches in-process (server work only: WSGI calls with prebuilt environs)")
     for name, seconds in steps.items():
@@ -125,6 +135,8 @@ def main() -> None:
     print(f"{'total':>11}: {total * 1000 / args.n:6.2f} ms CPU per complete launch")
     if profiler:
         pstats.Stats(profiler).sort_stats(args.sort).print_stats(45)
+    if sampler:
+        print(sampler.output_text(unicode=False, color=False, show_all=False))
 
 
 if __name__ == "__main__":

@@ -37,7 +37,10 @@ REFLECT = "reflect"
 
 
 def _outcome(module, row):
-    state = row.state or {}
+    return _outcome_of(module, row.state or {})
+
+
+def _outcome_of(module, state: dict):
     return module_outcome(
         [s.id for s in module.sections], state.get("visited", []), bool(state.get("done")), started=True
     )
@@ -86,8 +89,17 @@ def section(lt: str, module_id: str, section_id: str):
     before = (row.state or {}) if row is not None else {}
     visited = list(dict.fromkeys([*before.get("visited", []), section_id]))
     if row is None:
-        row = first_visit(module.id, "module", {"visited": visited, "current": section_id})
-        _commit_progress(module, row)
+        state = {"visited": visited, "current": section_id}
+        outcome = _outcome_of(module, state)
+        theirs = first_visit(module.id, "module", state, completed=outcome.completed)
+        if theirs is None:  # created here: its outcome is known without a row object
+            record_outcome(module.id, outcome)
+            db.session.commit()
+        else:  # a second tab created it first: add this visit to theirs
+            row = theirs
+            visited = list(dict.fromkeys([*(row.state or {}).get("visited", []), section_id]))
+            update_state(row, visited=visited, current=section_id)
+            _commit_progress(module, row)
     elif before.get("visited") != visited or before.get("current") != section_id:
         update_state(row, visited=visited, current=section_id)
         _commit_progress(module, row)
@@ -102,7 +114,7 @@ def section(lt: str, module_id: str, section_id: str):
         prev_id=ids[index - 1] if index > 0 else None,
         next_id=ids[index + 1] if index + 1 < len(ids) else None,
         visited=set(visited),
-        state=row.state,
+        state=row.state if row is not None else state,
     )
 
 

@@ -7,7 +7,6 @@ from typing import Any
 from flask import abort, g
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import make_transient_to_detached
 
 from lti_tool.activities.common import catalog, context_pk, lang
 from lti_tool.activities.models import ActivityState, Reflection
@@ -58,21 +57,20 @@ def get_state(activity_id: str, kind: str, *, create: bool = True) -> ActivitySt
     return row
 
 
-def first_visit(activity_id: str, kind: str, state: dict[str, Any]) -> ActivityState:
-    """Create the progress row of a first visit with its state in one INSERT (no savepoint, no UPDATE after);
-    if a concurrent request (a second tab) created it a moment earlier, theirs is used and updated."""
+def first_visit(activity_id: str, kind: str, state: dict[str, Any], *, completed: bool = False) -> ActivityState | None:
+    """Create the progress row of a first visit with its state in one INSERT (no savepoint, no UPDATE after,
+    no ORM object: the page renders from `state`, which it already holds). Returns None when this request
+    created the row; if a concurrent request (a second tab) created it a moment earlier, returns theirs for
+    the caller to merge its visit into."""
     conn = db.session.connection()
+    now = utcnow()
     values = {"user_id": g.launch.user_id, "context_pk": context_pk(), "activity_id": activity_id, "kind": kind,
-              "state": state, "completed": False, "created_at": utcnow(), "updated_at": utcnow()}
+              "state": state, "completed": completed, "created_at": now, "updated_at": now}
     new_id = conn.execute(insert_ignoring_duplicates(conn, ActivityState.__table__, returning="id"), values).scalar()
-    if new_id is None:
-        row = get_state(activity_id, kind, create=False)
-        assert row is not None
-        update_state(row, **state)
-        return row
-    row = ActivityState(id=new_id, **values)
-    make_transient_to_detached(row)  # it is in the database already: track changes, do not insert again
-    db.session.add(row)
+    if new_id is not None:
+        return None
+    row = get_state(activity_id, kind, create=False)
+    assert row is not None
     return row
 
 

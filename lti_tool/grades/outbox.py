@@ -6,7 +6,6 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.orm import make_transient_to_detached
 
 from lti_tool.domain.grading import Outcome
 from lti_tool.extensions import db
@@ -22,10 +21,10 @@ _UNKNOWN = object()
 
 def enqueue_score(
     launch: LaunchSession, outcome: Outcome, score_maximum: float = SCORE_MAXIMUM, *, last_timestamp: Any = _UNKNOWN
-) -> ScoreOutbox | None:
+) -> int | None:
     """Add the outcome of `launch`'s activity to the outbox; the caller commits it with the learner's work.
 
-    Returns None when there is nothing to send to (no resource link, e.g. a deep-linking launch, or a
+    Returns the new outbox row's id, or None when there is nothing to send to (no resource link, e.g. a deep-linking launch, or a
     platform that offers no AGS for this link). A caller that has just read this person's latest score for
     the link passes its timestamp (or None when there is none), which saves a query.
     """
@@ -55,11 +54,6 @@ def enqueue_score(
         "next_attempt_at": now,
         "created_at": now,
     }
-    # One INSERT now, in the caller's transaction (no unit-of-work flush); the row object is then tracked
-    # like any loaded row.
-    new_id = db.session.connection().execute(_INSERT, values).scalar_one()
-    row = ScoreOutbox(id=new_id, **values, last_error=None, delivered_at=None, claimed_by=None, claimed_until=None,
-                      lineitem_url=None, last_status=None)
-    make_transient_to_detached(row)
-    db.session.add(row)
-    return row
+    # One INSERT now, in the caller's transaction: no ORM object to build or to check at the commit (nothing
+    # in the request reads the row back; the delivery worker does, later).
+    return int(db.session.connection().execute(_INSERT, values).scalar_one())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from tests.activities.conftest import csrf_of
 
 JSON = {"Accept": "application/json"}
@@ -156,3 +158,30 @@ def test_unknown_module_is_404(app, client, make_launch):
     launch = make_launch()
     assert client.get(launch.url("module/nope/")).status_code == 404
     assert client.get(launch.url("module/the-quiet-video-call/")).status_code == 404  # a scenario, not a module
+
+
+def test_first_visit_racing_a_second_tab_keeps_both_visits(app, client, make_launch, outbox, monkeypatch):
+    """Two tabs open different sections at the same moment: both find no progress row, the other tab's INSERT
+    wins. This tab's visit must still be recorded on that row (no lost progress, no error page)."""
+    from lti_tool.activities import modules
+    from lti_tool.activities.models import ActivityState
+    from lti_tool.extensions import db
+
+    launch = make_launch()
+    ids = sections(app)
+    assert client.get(launch.url(f"module/safe-start/section/{ids[0]}")).status_code == 200  # the other tab
+    real_get_state = modules.get_state
+    calls = []
+
+    def missed_it(*args, **kwargs):  # this tab read before the other tab's row was committed
+        calls.append(args)
+        return None if len(calls) == 1 else real_get_state(*args, **kwargs)
+
+    monkeypatch.setattr(modules, "get_state", missed_it)
+    page = client.get(launch.url(f"module/safe-start/section/{ids[1]}"))
+    assert page.status_code == 200 and "Part 2 of" in page.text
+    with app.app_context():
+        rows = db.session.scalars(select(ActivityState).where(ActivityState.user_id == launch.user_id)).all()
+        assert len(rows) == 1
+        assert rows[0].state["visited"] == [ids[0], ids[1]] and rows[0].state["current"] == ids[1]
+    assert [r[1] for r in outbox(launch.user_id)] == ["InProgress"]  # the same outcome is not queued twice

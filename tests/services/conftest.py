@@ -118,7 +118,7 @@ def enqueue(app, launch_token: str, fraction: float = 1.0, completed: bool = Tru
     with app.app_context():
         launch = db.session.get(LaunchSession, launch_token)
         progress = ActivityProgress.COMPLETED if completed else ActivityProgress.IN_PROGRESS
-        row = enqueue_score(launch, Outcome(completed, fraction, progress))
-        assert row is not None
+        new_id = enqueue_score(launch, Outcome(completed, fraction, progress))
+        assert new_id is not None
         db.session.commit()
-        return row.id
+        return new_id
