@@ -35,7 +35,7 @@ def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable
     return [b"ok"]
 
 
-def start_gunicorn(app_spec: str, workers: int, env: dict[str, str] | None = None) -> Tool:
+def start_gunicorn(app_spec: str, workers: int, env: dict[str, str] | None = None, port: int | None = None) -> Tool:
     """Run `app_spec` (importable from bench/) under gunicorn and return it as a launch_load.Tool.
 
     Tool's own __init__ starts our tool; only the process differs, so the object is built around this
@@ -46,7 +46,7 @@ def start_gunicorn(app_spec: str, workers: int, env: dict[str, str] | None = Non
     from launch_load import Tool, free_port
 
     server = Tool.__new__(Tool)
-    server.port = free_port()
+    server.port = port or free_port()
     server.base = f"http://127.0.0.1:{server.port}"
     server.env = dict(os.environ, **(env or {}))
     server.proc = subprocess.Popen(
