@@ -46,7 +46,27 @@ def init_i18n(app: Flask) -> None:
         from flask_babel import get_locale, get_translations
 
         return {"page_lang": str(get_locale() or "en"), "languages": LANGUAGES,
-                **bound_gettext(get_translations())}
+                "per_language": per_language, **bound_gettext(get_translations())}
+
+
+def per_language(template: str) -> Markup:
+    """A template part whose text depends on the page's language alone (labels and messages for scripts),
+    rendered once per language and app instead of on every page (a page otherwise looks up a dozen strings).
+
+    The part is rendered with its language's `gettext` and `page_lang` only, never with the request's
+    context (no person, launch, CSRF token or path), so nothing personal can be cached in it.
+    """
+    from flask import current_app
+    from flask_babel import get_locale, get_translations
+
+    language = str(get_locale() or "en")
+    cache = current_app.extensions.setdefault("natalli_per_language", {})
+    html = cache.get((template, language))
+    if html is None:
+        part = current_app.jinja_env.get_template(template)
+        html = cache[(template, language)] = Markup(part.render(page_lang=language,
+                                                                **bound_gettext(get_translations())))
+    return html
 
 
 def bound_gettext(translations: Any) -> dict[str, Any]:
@@ -62,7 +82,8 @@ def bound_gettext(translations: Any) -> dict[str, Any]:
         text = translations.ugettext(message)
         if context.eval_ctx.autoescape:
             text = Markup(text)
-        return text % variables
+        # Without variables only a "%%" needs the formatting step (it stands for "%").
+        return text % variables if variables or "%" in text else text
 
     @pass_context
     def ngettext(context: Any, singular: str, plural: str, num: int, **variables: Any) -> str:

@@ -46,3 +46,15 @@ def test_fallback_fields_are_marked_english(app):
         assert fallback_lang(item, "title") == ""
     with app.test_request_context(headers={"Accept-Language": "en"}):
         assert fallback_lang(item, "aims") == ""
+
+
+def test_script_messages_follow_each_pages_language(app, client, make_launch):
+    """The messages for scripts are rendered once per language and reused: pages in different languages,
+    one after the other on the same app, each get their own language's messages, never the first one's."""
+    for lang, saving in [("nl", "Bezig met opslaan…"), ("en", 'data-saving="Saving…"'), ("de", "Wird gespeichert …"),
+                         ("nl", "Bezig met opslaan…")]:
+        launch = make_launch(activity="reflection-journal", locale=lang, sub=f"messages-{lang}")
+        page = client.get(launch.url("journal/"))
+        assert page.status_code == 200 and f'<html lang="{lang}">' in page.text
+        assert saving in page.text
+        assert page.text.count('id="js-messages"') == 1
