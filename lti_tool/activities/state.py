@@ -10,7 +10,8 @@ from sqlalchemy.exc import IntegrityError
 
 from lti_tool.activities.common import catalog, context_pk, lang
 from lti_tool.activities.models import ActivityState, Reflection
-from lti_tool.extensions import db, insert_ignoring_duplicates
+from lti_tool.driver_sql import insert_ignoring_duplicates
+from lti_tool.extensions import db
 from lti_tool.models import utcnow
 
 
@@ -66,7 +67,7 @@ def first_visit(activity_id: str, kind: str, state: dict[str, Any], *, completed
     now = utcnow()
     values = {"user_id": g.launch.user_id, "context_pk": context_pk(), "activity_id": activity_id, "kind": kind,
               "state": state, "completed": completed, "created_at": now, "updated_at": now}
-    new_id = conn.execute(insert_ignoring_duplicates(conn, ActivityState.__table__, returning="id"), values).scalar()
+    new_id = insert_ignoring_duplicates(ActivityState.__table__, returning="id").execute(conn, values)
     if new_id is not None:
         return None
     row = get_state(activity_id, kind, create=False)

@@ -5,15 +5,16 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from lti_tool.domain.grading import Outcome
+from lti_tool.driver_sql import plain_insert
 from lti_tool.extensions import db
 from lti_tool.grades.models import PENDING, ScoreOutbox
 from lti_tool.models import LaunchSession, utcnow
 
 SCORE_MAXIMUM = 100.0
-_INSERT = insert(ScoreOutbox.__table__).returning(ScoreOutbox.__table__.c.id)
+_INSERT = plain_insert(ScoreOutbox.__table__, returning="id")
 
 
 _UNKNOWN = object()
@@ -56,4 +57,4 @@ def enqueue_score(
     }
     # One INSERT now, in the caller's transaction: no ORM object to build or to check at the commit (nothing
     # in the request reads the row back; the delivery worker does, later).
-    return int(db.session.connection().execute(_INSERT, values).scalar_one())
+    return int(_INSERT.execute(db.session.connection(), values)[0])

@@ -21,11 +21,12 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy import and_, bindparam, insert, literal, select, update
+from sqlalchemy import and_, bindparam, literal, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 
-from lti_tool.extensions import db, insert_ignoring_duplicates
+from lti_tool.driver_sql import insert_ignoring_duplicates, plain_insert
+from lti_tool.extensions import db
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.jwks_cache import parse_jwks
 from lti_tool.lti.messages import (
@@ -332,15 +333,15 @@ def _lookup_statement() -> Any:
 
 
 _LOOKUP = _lookup_statement()
-_INSERT_SESSION = insert(LaunchSession.__table__)
+_INSERT_SESSION = plain_insert(LaunchSession.__table__)
 
 
 def _insert_or_get(conn: Any, table: Any, key: dict[str, Any], values: dict[str, Any]) -> tuple[int, bool]:
     """Insert a row by its natural key; if a concurrent launch inserted it first, take theirs.
     Returns (id, whether this launch inserted it)."""
-    found = conn.execute(insert_ignoring_duplicates(conn, table, returning="id"), {**key, **values}).scalar()
+    found = insert_ignoring_duplicates(table, returning="id").execute(conn, {**key, **values})
     if found is not None:
-        return int(found), True
+        return int(found[0]), True
     theirs = conn.execute(
         select(table.c.id).where(*[table.c[name] == value for name, value in key.items()])
     ).scalar_one()
@@ -354,7 +355,7 @@ def _update_changed(conn: Any, table: Any, pk: int, stored: dict[str, Any], want
 
 
 def _insert_session(conn: Any, values: dict[str, Any]) -> None:
-    conn.execute(_INSERT_SESSION, values)
+    _INSERT_SESSION.execute(conn, values)
 
 
 def record_launch(

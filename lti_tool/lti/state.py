@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
-from lti_tool.extensions import db, insert_ignoring_duplicates
+from lti_tool.driver_sql import insert_ignoring_duplicates
+from lti_tool.extensions import db
 from lti_tool.models import UsedLoginState
 
 _KEY_LABEL = b"natalli-oidc-state-v1"
@@ -97,10 +98,10 @@ class DatabaseUsedStates:
     launch that fails to record leaves its state unused rather than half-consumed."""
 
     def claim(self, item: StoredState) -> bool:
-        conn = db.session.connection()
-        stmt = insert_ignoring_duplicates(conn, UsedLoginState.__table__, returning="state_id")
         expires_at = datetime.fromtimestamp(item.expires_at, UTC).replace(tzinfo=None)
-        return conn.execute(stmt, {"state_id": item.state_id, "expires_at": expires_at}).first() is not None
+        claimed = insert_ignoring_duplicates(UsedLoginState.__table__, returning="state_id").execute(
+            db.session.connection(), {"state_id": item.state_id, "expires_at": expires_at})
+        return claimed is not None
 
 
 class RedisUsedStates:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -82,7 +83,12 @@ def test_every_setting_in_env_example_is_read_by_the_tool_or_its_deployment():
 def installed_package(tmp_path_factory) -> Path:
     """The files `pip install .` puts in site-packages (the wheel, unpacked), outside the repository."""
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(ROOT)],
+    # Built from a copy of the sources: setuptools leaves a build/ directory in the tree it builds, and a
+    # stale one would put deleted modules into later packages.
+    source = out / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "*.egg-info", "var", "instance", "__pycache__", ".pytest_cache", "xblocks"))
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(source)],
                    check=True, cwd=out, timeout=600)
     wheel = next(out.glob("natalli_lti-*.whl"))
     site = out / "site"
