@@ -163,3 +163,27 @@ def test_reloading_the_first_page_after_a_launch_shows_it_again(lms):
         frame.evaluate("location.reload()")
     expect(frame.get_by_role("article", name=first.title, exact=True)).to_be_visible()
     expect(frame.get_by_text("already used")).to_have_count(0)
+
+
+def test_text_typed_before_the_page_script_arrives_is_saved(lms, page):
+    """On a slow connection a learner can start writing before the page's script has loaded. What they typed
+    must still be saved (not only what they type after the script starts listening)."""
+    module = _module()
+    frame = lms.launch(MODULE_LINK, TETIANA, check=False)
+    expect(frame.get_by_role("article", name=module.sections[0].title, exact=True)).to_be_visible()
+    held: list = []
+    page.route("**/static/activities/activities.js", lambda route: held.append(route))
+    url = frame.url.split("/section/")[0] + "/reflect"
+    frame.goto(url, wait_until="commit")  # a deferred script holds back DOMContentLoaded itself
+    prompt = module.reflection_prompts[0]
+    words = "Typed while the page was still loading."
+    frame.get_by_label(prompt.text).fill(words)
+    page.wait_for_timeout(300)
+    assert held, "the script request was not held back"
+    for route in held:
+        route.continue_()
+    page.unroute("**/static/activities/activities.js")
+    expect(frame.get_by_role("status").filter(has_text=re.compile(r"^Saved"))).to_be_visible()
+    frame.evaluate("localStorage.clear()")  # the server has it, not only this browser
+    frame.goto(url)
+    expect(frame.get_by_label(prompt.text)).to_have_value(words)

@@ -21,11 +21,17 @@
   document.querySelectorAll("textarea[data-autosave-url]").forEach(function (area) {
     var id = area.getAttribute("data-keep-id");
     var status = document.getElementById(area.getAttribute("data-status"));
-    var timer = null, lastSent = area.value, inFlight = false, again = false;
+    // defaultValue is the text the server sent; area.value may differ already.
+    var timer = null, lastSent = area.defaultValue, inFlight = false, again = false;
     var local = kept(id);
     if (local && local.text !== area.value && local.text.trim() !== "") {
       area.value = local.text;
       setStatus(status, t("restored"), "warn");
+      schedule(200);
+    } else if (area.value !== area.defaultValue) {
+      // Typed before this script arrived (a slow connection), or put back by the browser's history: save it.
+      keep(id, area.value);
+      setStatus(status, t("unsaved"), "");
       schedule(200);
     }
     function save() {
