@@ -21,7 +21,8 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy import and_, bindparam, literal, select, update
+from sqlalchemy import and_, bindparam, func, literal, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 
@@ -38,7 +39,7 @@ from lti_tool.lti.messages import (
 )
 from lti_tool.lti.registry import PlatformInfo
 from lti_tool.lti.roles import map_roles
-from lti_tool.lti.state import StoredState
+from lti_tool.lti.state import DatabaseUsedStates, StoredState
 from lti_tool.lti.validation import (
     AGS,
     DEEP_LINKING_REQUEST,
@@ -50,7 +51,7 @@ from lti_tool.lti.validation import (
     unverified_parts,
     verify_id_token,
 )
-from lti_tool.models import Context, LaunchSession, ResourceLink, User, utcnow
+from lti_tool.models import Context, LaunchSession, ResourceLink, UsedLoginState, User, utcnow
 from lti_tool.pages import landing_url
 
 bp = Blueprint("lti", __name__)
@@ -332,7 +333,22 @@ def _lookup_statement() -> Any:
     )
 
 
+def _claim_and_lookup_statement() -> Any:
+    """PostgreSQL: mark the state used (INSERT … ON CONFLICT DO NOTHING in a CTE) and look up person, course
+    and link in the same round trip; the last column says whether this launch claimed the state."""
+    used = UsedLoginState.__table__
+    claimed = (
+        postgresql_insert(used)
+        .values(state_id=bindparam("state_id"), expires_at=bindparam("expires_at"))
+        .on_conflict_do_nothing()
+        .returning(used.c.state_id)
+        .cte("claimed")
+    )
+    return _lookup_statement().add_columns(select(func.count()).select_from(claimed).scalar_subquery().label("claimed"))
+
+
 _LOOKUP = _lookup_statement()
+_CLAIM_AND_LOOKUP = _claim_and_lookup_statement()
 _INSERT_SESSION = plain_insert(LaunchSession.__table__)
 
 
@@ -398,17 +414,21 @@ def _record_launch(
     resource = claims.get(LTI + "resource_link") if isinstance(claims.get(LTI + "resource_link"), dict) else {}
     wants_link = message_type != DEEP_LINKING_REQUEST and ctx is not None
 
-    if not _ext("used_states").claim(stored):
+    used_states = _ext("used_states")
+    conn = db.session.connection()
+    keys = {"iss": platform.issuer, "sub": claims["sub"], "dep": deployment_id,
+            "ctx": ctx["id"] if ctx else None, "rl": resource.get("id") if wants_link else None}
+    if isinstance(used_states, DatabaseUsedStates) and conn.dialect.name == "postgresql":
+        *row, claimed = conn.execute(_CLAIM_AND_LOOKUP, {**keys, **used_states.row(stored)}).one()
+    else:
+        claimed = used_states.claim(stored)
+        row = conn.execute(_LOOKUP, keys).one() if claimed else None
+    if not claimed:
         raise LaunchError(
             "state_unknown",
             "This launch was already used or has expired. Please open the activity again from your course.",
             400,
         )
-    conn = db.session.connection()
-    row = conn.execute(_LOOKUP, {
-        "iss": platform.issuer, "sub": claims["sub"], "dep": deployment_id,
-        "ctx": ctx["id"] if ctx else None, "rl": resource.get("id") if wants_link else None,
-    }).one()
     (user_id, user_name, user_locale, last_seen, preferred, context_pk, c_title, c_label, c_members, c_platform,
      link_pk, l_title, l_activity, l_lineitem, l_lineitems, l_scopes) = row
     person = {"issuer": platform.issuer, "sub": claims["sub"], "name": name, "locale": locale,

@@ -98,10 +98,14 @@ class DatabaseUsedStates:
     launch that fails to record leaves its state unused rather than half-consumed."""
 
     def claim(self, item: StoredState) -> bool:
-        expires_at = datetime.fromtimestamp(item.expires_at, UTC).replace(tzinfo=None)
         claimed = insert_ignoring_duplicates(UsedLoginState.__table__, returning="state_id").execute(
-            db.session.connection(), {"state_id": item.state_id, "expires_at": expires_at})
+            db.session.connection(), self.row(item))
         return claimed is not None
+
+    @staticmethod
+    def row(item: StoredState) -> dict[str, object]:
+        """The `used_login_state` row that marks `item` used (for statements that claim it themselves)."""
+        return {"state_id": item.state_id, "expires_at": datetime.fromtimestamp(item.expires_at, UTC).replace(tzinfo=None)}
 
 
 class RedisUsedStates:
