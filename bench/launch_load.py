@@ -8,9 +8,10 @@ The platform side (this driver) parses its RSA key once and serves its JWKS from
 database and concurrency (1, 4, 25): launches/s, p50/p95/p99 latency, errors, and **server CPU ms per
 complete launch** (user+sys of the gunicorn processes from /proc, divided by successful launches). Also:
 rows written per launch (PostgreSQL statistics), memory per worker after a soak of N launches, time to
-first page for a cold worker — and, because this machine's speed drifts, two references measured in the
-same run: the bare WSGI floor per request (bench/bare_wsgi.py) and pylti1p3's Flask example launch path
-(bench/reference_pylti1p3.py), before and after the tool's runs.
+first page for a cold worker — and, because this machine's speed drifts, three references measured in the
+same run: the bare WSGI floor per request (bench/bare_wsgi.py), pylti1p3's Flask example launch path
+(bench/reference_pylti1p3.py) and the minimal Flask launch with state and nonce in PostgreSQL
+(bench/reference_minimal.py), before and after the tool's runs.
 """
 
 from __future__ import annotations
