@@ -25,9 +25,9 @@ def enqueue_score(
 ) -> int | None:
     """Add the outcome of `launch`'s activity to the outbox; the caller commits it with the learner's work.
 
-    Returns the new outbox row's id, or None when there is nothing to send to (no resource link, e.g. a deep-linking launch, or a
-    platform that offers no AGS for this link). A caller that has just read this person's latest score for
-    the link passes its timestamp (or None when there is none), which saves a query.
+    Returns the new outbox row's id, or None when there is nothing to send to (no resource link, e.g. a
+    deep-linking launch, or a platform that offers no AGS for this link). A caller that has just read this
+    person's latest score for the link passes its timestamp (or None when there is none), which saves a query.
     """
     link = launch.resource_link
     endpoint = (launch.claims or {}).get("ags_endpoint") or {}

@@ -397,7 +397,7 @@ def _record_launch(
     """Store only what later pages need: the person (issuer, sub), the course, the link, and the role.
 
     A repeat launch costs three statements — mark the state used, look up person/course/link together,
-    insert the launch session — and writes only the rows that changed.
+    insert the launch session (on PostgreSQL the first two are one) — and writes only the rows that changed.
     """
     now = utcnow()
     presentation = claims.get(LTI + "launch_presentation") or {}
