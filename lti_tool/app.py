@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask, g, jsonify, render_template, request
 from flask.sessions import SessionInterface
 from flask_babel import get_locale, gettext, lazy_gettext
+from sqlalchemy import event
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -45,6 +46,20 @@ class NoFlaskSession(SessionInterface):
         return None
 
 
+def _tune_sqlite(engine: Any) -> None:
+    """The embedded SQLite default in write-ahead-log mode: pages read while a launch writes, so two gunicorn
+    workers on one file do not wait for each other's readers. (Durability is unchanged: every commit is
+    still synced.)"""
+    if engine.dialect.name != "sqlite" or engine.url.database in (None, "", ":memory:"):
+        return
+
+    @event.listens_for(engine, "connect")
+    def write_ahead_log(dbapi_connection: Any, _record: Any) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.session_interface = NoFlaskSession()
@@ -56,6 +71,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     crypto.configure(app.config.get("ENCRYPTION_KEYS"), app.instance_path)
     db.init_app(app)
+    with app.app_context():
+        _tune_sqlite(db.engine)
     migrate.init_app(app, db, directory=MIGRATIONS)
     init_i18n(app)
     init_observability(app)

@@ -37,6 +37,9 @@ SERIOUS = ("serious", "critical")
 DESKTOP = {"width": 1280, "height": 900}
 # Waits: the servers are local, so anything slower than this is a real problem, not a slow machine.
 TIMEOUT_MS = 10_000
+# Except a whole launch: up to six navigations in a row (login with its storage handshake, the platform's
+# authorisation, the launch, the storage check, its confirmation, the page), each with its own waits.
+LAUNCH_TIMEOUT_MS = 30_000
 
 
 # --- the browser ---------------------------------------------------------------------------------------
@@ -309,7 +312,7 @@ class Lms:
         frame = handle.content_frame()
         assert frame is not None, f"the LMS page has no frame titled {title!r}"
         try:
-            frame.wait_for_url(re.compile("^" + re.escape(self.tool_url) + r"/s/[^/]+/"))
+            frame.wait_for_url(re.compile("^" + re.escape(self.tool_url) + r"/s/[^/]+/"), timeout=LAUNCH_TIMEOUT_MS)
         except Exception as exc:  # say where the launch got stuck, not just "timeout"
             try:
                 text = frame.locator("body").inner_text(timeout=2000)[:600]
