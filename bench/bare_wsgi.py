@@ -103,6 +103,22 @@ def drive(request: Callable[[Any, int], None], seconds: float, concurrency: int)
     return len(latencies), latencies, errors
 
 
+def measure_launches(server: Tool, one: Callable[[Any, int], None], seconds: float, concurrency: int) -> dict[str, Any]:
+    """Drive `one(session, n)` against a warm `server` and return launches, per_s, p99 (ms), errors, cpu_ms
+    (server CPU per successful launch) and first_error. The caller warms the server and stops it."""
+    before = server.cpu_seconds()
+    started = time.perf_counter()
+    ok, latencies, errors = drive(one, seconds, concurrency)
+    elapsed = time.perf_counter() - started
+    cpu = server.cpu_seconds() - before
+    lat = sorted(latencies)
+    p99 = lat[min(len(lat) - 1, int(0.99 * len(lat)))] * 1000 if lat else float("nan")
+    return {
+        "launches": ok, "per_s": ok / elapsed, "p99": p99, "errors": len(errors),
+        "cpu_ms": cpu * 1000 / max(1, ok), "first_error": errors[0] if errors else "",
+    }
+
+
 def bare_floor(seconds: float = 3.0, concurrency: int = 4) -> float:
     """Server CPU ms per GET of a bare WSGI callable under gunicorn (2 sync workers): the request floor."""
     server = start_gunicorn("bare_wsgi:app", workers=2)

@@ -137,7 +137,7 @@ def minimal_cpu_per_launch(platform: Platform, seconds: float = 5.0, concurrency
     p99 (ms), errors, cpu_ms (server CPU per complete launch)."""
     if str(BENCH) not in sys.path:
         sys.path.insert(0, str(BENCH))
-    from bare_wsgi import drive, start_gunicorn
+    from bare_wsgi import drive, measure_launches, start_gunicorn
     from launch_load import free_port, login_and_launch
 
     prepare_table(database)
@@ -160,19 +160,9 @@ def minimal_cpu_per_launch(platform: Platform, seconds: float = 5.0, concurrency
 
     try:
         drive(one, 1.0, concurrency)  # both workers: connection open, platform key fetched
-        before = server.cpu_seconds()
-        started = time.perf_counter()
-        ok, latencies, errors = drive(one, seconds, concurrency)
-        elapsed = time.perf_counter() - started
-        cpu = server.cpu_seconds() - before
+        return measure_launches(server, one, seconds, concurrency)
     finally:
         server.stop()
-    lat = sorted(latencies)
-    p99 = lat[min(len(lat) - 1, int(0.99 * len(lat)))] * 1000 if lat else float("nan")
-    return {
-        "launches": ok, "per_s": ok / elapsed, "p99": p99, "errors": len(errors),
-        "cpu_ms": cpu * 1000 / max(1, ok), "first_error": errors[0] if errors else "",
-    }
 
 
 def main() -> None:

@@ -191,7 +191,7 @@ def reference_cpu_per_launch(platform: Platform, seconds: float = 5.0, concurren
     if str(BENCH) not in sys.path:
         sys.path.insert(0, str(BENCH))
     import requests
-    from bare_wsgi import drive, start_gunicorn
+    from bare_wsgi import measure_launches, start_gunicorn
 
     with tempfile.NamedTemporaryFile("w", suffix=".pem", delete=False) as pem:
         pem.write(_tool_private_key_pem())
@@ -208,20 +208,10 @@ def reference_cpu_per_launch(platform: Platform, seconds: float = 5.0, concurren
 
     try:
         complete_reference_launch(requests.Session(), platform, server.base, 0)  # warm: JWKS fetched, cached
-        before = server.cpu_seconds()
-        started = time.perf_counter()
-        ok, latencies, errors = drive(one, seconds, concurrency)
-        elapsed = time.perf_counter() - started
-        cpu = server.cpu_seconds() - before
+        return measure_launches(server, one, seconds, concurrency)
     finally:
         server.stop()
         os.unlink(pem.name)
-    lat = sorted(latencies)
-    p99 = lat[min(len(lat) - 1, int(0.99 * len(lat)))] * 1000 if lat else float("nan")
-    return {
-        "launches": ok, "per_s": ok / elapsed, "p99": p99, "errors": len(errors),
-        "cpu_ms": cpu * 1000 / max(1, ok), "first_error": errors[0] if errors else "",
-    }
 
 
 def main() -> None:
