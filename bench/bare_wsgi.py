@@ -28,6 +28,15 @@ if TYPE_CHECKING:
 
 BENCH = Path(__file__).resolve().parent
 
+# The first page the reference launches render (Jinja source; each reference compiles it once).
+FIRST_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title></head>
+<body><main>
+<h1>Welcome, {{ name }}!</h1>
+<p>You have opened <strong>{{ title }}</strong>{% if course %} in {{ course }}{% endif %}.</p>
+</main></body></html>
+"""
+
 
 def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
     """200 "ok" for any path (including /healthz, which launch_load.Tool.wait_ready polls)."""

@@ -40,19 +40,14 @@ if TYPE_CHECKING:
     from launch_load import Platform
 
 BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))  # bare_wsgi, also when gunicorn imports this module
+
+from bare_wsgi import FIRST_PAGE  # noqa: E402
+
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
 PG_SERVER = "postgresql://postgres@127.0.0.1:5432"
 DEFAULT_DATABASE = PG_SERVER + "/natalli_bench_minimal"
 TABLE = "bench_minimal_login_state"
-
-FIRST_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title></head>
-<body><main>
-<h1>Welcome, {{ name }}!</h1>
-<p>You have opened <strong>{{ title }}</strong>{% if course %} in {{ course }}{% endif %}.</p>
-</main></body></html>
-"""
-
 
 def create_minimal_app() -> Flask:
     env = os.environ

@@ -41,14 +41,9 @@ if TYPE_CHECKING:
     from launch_load import Platform
 
 BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))  # bare_wsgi, also when gunicorn imports this module
 
-FIRST_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>{{ title }}</title></head>
-<body><main>
-<h1>Welcome, {{ name }}!</h1>
-<p>You have opened <strong>{{ title }}</strong>{% if course %} in {{ course }}{% endif %}.</p>
-</main></body></html>
-"""
+from bare_wsgi import FIRST_PAGE  # noqa: E402
 
 
 class MemoryCache:
