@@ -10,9 +10,9 @@ from sqlalchemy.exc import IntegrityError
 
 from lti_tool.activities.common import catalog, context_pk, lang
 from lti_tool.activities.models import ActivityState, Reflection
-from lti_tool.driver_sql import insert_ignoring_duplicates
 from lti_tool.extensions import db
 from lti_tool.models import utcnow
+from lti_tool.sql import insert_ignoring_duplicates
 
 
 def content_or_404(activity_id: str, kind: str) -> Any:
@@ -67,7 +67,7 @@ def first_visit(activity_id: str, kind: str, state: dict[str, Any], *, completed
     now = utcnow()
     values = {"user_id": g.launch.user_id, "context_pk": context_pk(), "activity_id": activity_id, "kind": kind,
               "state": state, "completed": completed, "created_at": now, "updated_at": now}
-    new_id = insert_ignoring_duplicates(ActivityState.__table__, returning="id").execute(conn, values)
+    new_id = insert_ignoring_duplicates(conn, ActivityState.__table__, values, returning="id")
     if new_id is not None:
         return None
     row = get_state(activity_id, kind, create=False)

@@ -5,16 +5,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from lti_tool.domain.grading import Outcome
-from lti_tool.driver_sql import plain_insert
 from lti_tool.extensions import db
 from lti_tool.grades.models import PENDING, ScoreOutbox
 from lti_tool.models import LaunchSession, utcnow
 
 SCORE_MAXIMUM = 100.0
-_INSERT = plain_insert(ScoreOutbox.__table__, returning="id")
 
 
 _UNKNOWN = object()
@@ -57,4 +55,5 @@ def enqueue_score(
     }
     # One INSERT now, in the caller's transaction: no ORM object to build or to check at the commit (nothing
     # in the request reads the row back; the delivery worker does, later).
-    return int(_INSERT.execute(db.session.connection(), values)[0])
+    statement = insert(ScoreOutbox.__table__).values(**values).returning(ScoreOutbox.__table__.c.id)
+    return int(db.session.connection().execute(statement).scalar_one())

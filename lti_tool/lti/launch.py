@@ -21,12 +21,11 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy import and_, bindparam, func, literal, select, update
+from sqlalchemy import and_, bindparam, func, insert, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 
-from lti_tool.driver_sql import insert_ignoring_duplicates, plain_insert
 from lti_tool.extensions import db
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.jwks_cache import parse_jwks
@@ -53,6 +52,7 @@ from lti_tool.lti.validation import (
 )
 from lti_tool.models import Context, LaunchSession, ResourceLink, UsedLoginState, User, utcnow
 from lti_tool.pages import landing_url
+from lti_tool.sql import insert_ignoring_duplicates
 
 bp = Blueprint("lti", __name__)
 log = logging.getLogger("lti_tool.launch")
@@ -349,15 +349,14 @@ def _claim_and_lookup_statement() -> Any:
 
 _LOOKUP = _lookup_statement()
 _CLAIM_AND_LOOKUP = _claim_and_lookup_statement()
-_INSERT_SESSION = plain_insert(LaunchSession.__table__)
 
 
 def _insert_or_get(conn: Any, table: Any, key: dict[str, Any], values: dict[str, Any]) -> tuple[int, bool]:
     """Insert a row by its natural key; if a concurrent launch inserted it first, take theirs.
     Returns (id, whether this launch inserted it)."""
-    found = insert_ignoring_duplicates(table, returning="id").execute(conn, {**key, **values})
+    found = insert_ignoring_duplicates(conn, table, {**key, **values}, returning="id")
     if found is not None:
-        return int(found[0]), True
+        return int(found), True
     theirs = conn.execute(
         select(table.c.id).where(*[table.c[name] == value for name, value in key.items()])
     ).scalar_one()
@@ -368,10 +367,6 @@ def _update_changed(conn: Any, table: Any, pk: int, stored: dict[str, Any], want
     changes = {name: value for name, value in wanted.items() if value is not None and stored[name] != value}
     if changes:
         conn.execute(update(table).where(table.c.id == pk).values(**changes))
-
-
-def _insert_session(conn: Any, values: dict[str, Any]) -> None:
-    _INSERT_SESSION.execute(conn, values)
 
 
 def record_launch(
@@ -507,7 +502,7 @@ def _record_launch(
         "created_at": now,
         "expires_at": now + timedelta(seconds=current_app.config["LAUNCH_SESSION_SECONDS"]),
     }
-    _insert_session(conn, values)
+    conn.execute(insert(LaunchSession.__table__).values(**values))
     return _as_loaded(values, {"id": user_id, **person}, link)
 
 

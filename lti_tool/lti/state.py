@@ -20,9 +20,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
-from lti_tool.driver_sql import insert_ignoring_duplicates
 from lti_tool.extensions import db
 from lti_tool.models import UsedLoginState
+from lti_tool.sql import insert_ignoring_duplicates
 
 _KEY_LABEL = b"natalli-oidc-state-v1"
 _MAC_BYTES = 16
@@ -98,8 +98,8 @@ class DatabaseUsedStates:
     launch that fails to record leaves its state unused rather than half-consumed."""
 
     def claim(self, item: StoredState) -> bool:
-        claimed = insert_ignoring_duplicates(UsedLoginState.__table__, returning="state_id").execute(
-            db.session.connection(), self.row(item))
+        claimed = insert_ignoring_duplicates(db.session.connection(), UsedLoginState.__table__, self.row(item),
+                                             returning="state_id")
         return claimed is not None
 
     @staticmethod
