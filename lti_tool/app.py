@@ -7,9 +7,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, g, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from flask.sessions import SessionInterface
 from flask_babel import get_locale, gettext, lazy_gettext
+from markupsafe import escape
 from sqlalchemy import event
 from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -107,6 +108,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages_bp)
     app.register_blueprint(pairing_bp)
     app.register_blueprint(services.deep_linking.bp)
+    app.register_blueprint(services.link_setup.bp)
     app.register_blueprint(services.groups.bp)
     app.register_blueprint(services.grades_admin.bp)
     app.register_blueprint(activities.modules.bp)
@@ -135,10 +137,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def error_response(code: str, message: str, status: int, headers: dict[str, str] | None = None):
     """A refusal a person can read: an HTML page, or JSON when the client asks for it."""
+    request_id = g.get("request_id", "")
     if wants_json():
-        body = jsonify({"error": code, "message": message})
+        body = jsonify({"error": code, "message": message, "request_id": request_id})
     else:
-        body = render_template("error.html", code=code, message=message, status=status)
+        try:
+            body = render_template("error.html", code=code, message=message, status=status)
+        except Exception:  # the page's own layout failed too: still a readable page, never a traceback
+            log.error("error page could not be rendered", exc_info=True)
+            body = Response(
+                f"<!doctype html><html lang=en><meta charset=utf-8><title>NatAlli Mentoring</title>"
+                f"<p>{escape(message)}</p><p>Reference: {escape(code)} (HTTP {status}), request {escape(request_id)}</p>",
+                mimetype="text/html",
+            )
     return body, status, headers or {}
 
 
@@ -185,6 +196,34 @@ def _register_error_handlers(app: Flask) -> None:
 
     for status in HTTP_ERRORS:
         app.register_error_handler(status, http_error)
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):
+        """Anything else: never Werkzeug's default page. Other HTTP errors get plain words; a bug gets a calm
+        page with the request id a person can quote, and the traceback goes to the log under that id."""
+        if isinstance(exc, HTTPException) and exc.code is not None and exc.code < 500:
+            return error_response(
+                "request_refused", gettext("This request cannot be handled. Please go back and try again."),
+                exc.code,
+            )
+        try:
+            get_locale()  # settled while the launch's person is still loaded (the rollback expires it)
+        except Exception:
+            pass
+        try:
+            db.session.rollback()
+        except Exception:  # a broken connection: the pool discards it
+            log.warning("rollback after an unexpected error failed", exc_info=True)
+        forget_unsaved_launch()
+        log.error("unexpected error on %s", request.path, exc_info=exc)
+        app.extensions["natalli"]["metrics"].error(500)
+        if request.path == "/lti/launch":
+            app.extensions["natalli"]["metrics"].launch("unexpected_error")
+        message = gettext(
+            "Something went wrong on our side. Nothing you saved before is lost. Please try again in a moment; "
+            "if it happens again, give your support team the reference below."
+        )
+        return error_response("unexpected_error", message, 500)
 
 
 def _register_request_hooks(app: Flask) -> None:

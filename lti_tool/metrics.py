@@ -24,6 +24,10 @@ class Metrics:
             buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
             registry=self.registry,
         )
+        self.errors = Counter(
+            "natalli_unexpected_errors_total", "Requests answered with the error page for unexpected errors",
+            ["status"], registry=self.registry,
+        )
         self.scores = Gauge(
             "natalli_scores", "Scores in the outbox by status", ["status"], registry=self.registry,
             multiprocess_mode="liveall",
@@ -31,6 +35,9 @@ class Metrics:
 
     def launch(self, outcome: str) -> None:
         self.launches.labels(outcome=outcome).inc()
+
+    def error(self, status: int) -> None:
+        self.errors.labels(status=str(status)).inc()
 
     def set_scores(self, counts: dict[str, int]) -> None:
         for status in ("pending", "delivered", "failed"):

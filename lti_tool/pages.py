@@ -8,9 +8,11 @@ from flask_babel import gettext as _
 from lti_tool.activities.common import catalog, check_csrf, kind_view, lang
 from lti_tool.extensions import db
 from lti_tool.forms import language_form, load_form
+from lti_tool.lti.claims import NAVIGATION
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.session import launch_required
 from lti_tool.models import LaunchSession
+from lti_tool.services.link_setup import PROGRAMME
 
 bp = Blueprint("pages", __name__)
 bp.before_request(check_csrf)
@@ -37,6 +39,15 @@ def landing_url(launch: LaunchSession) -> str | None:
         return url_for("deep_linking.picker", lt=lt) if "deep_linking.picker" in current_app.view_functions else None
     activity_id = launch.activity_id or ""
     if not activity_id:
+        navigation = (launch.claims or {}).get("placement") == NAVIGATION
+        if navigation or launch.resource_link_pk is None:
+            return url_for("pages.overview", lt=lt)
+        # A link that names no activity yet (added without "Select content"): instructors set it up,
+        # learners are told calmly and can browse.
+        if launch.is_instructor and "link_setup.setup" in current_app.view_functions:
+            return url_for("link_setup.setup", lt=lt)
+        return url_for("pages.waiting", lt=lt)
+    if activity_id == PROGRAMME:
         return url_for("pages.overview", lt=lt)
     try:
         kind = catalog().kind_of(activity_id)
@@ -86,6 +97,18 @@ def _grouped() -> list[tuple[str, list]]:
         for kind in order
         if kind_view(kind) is not None and any(r.kind == kind for r in refs)
     ]
+
+
+@bp.get("/s/<lt>/waiting")
+@launch_required()
+def waiting(lt: str):
+    """A learner on a link their facilitator has not set up yet: say so calmly, offer the programme."""
+    from lti_tool.services.link_setup import waiting_redirect
+
+    ready = waiting_redirect()
+    if ready is not None:
+        return ready
+    return render_template("launch_home.html", activities=_grouped(), statuses=_statuses(), waiting=True)
 
 
 @bp.get("/s/<lt>/programme")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import secrets
 from datetime import timedelta
 from io import BytesIO
@@ -27,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 
 from lti_tool.extensions import db
+from lti_tool.lti.claims import activity_hint, placement_of
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.jwks_cache import parse_jwks
 from lti_tool.lti.messages import (
@@ -58,7 +58,6 @@ bp = Blueprint("lti", __name__)
 log = logging.getLogger("lti_tool.launch")
 
 STATE_COOKIE_PREFIX = "natalli-state-"
-SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def _ext(name: str) -> Any:
@@ -369,6 +368,10 @@ def _update_changed(conn: Any, table: Any, pk: int, stored: dict[str, Any], want
         conn.execute(update(table).where(table.c.id == pk).values(**changes))
 
 
+def _insert_session(conn: Any, values: dict[str, Any]) -> None:
+    conn.execute(insert(LaunchSession.__table__).values(**values))
+
+
 def record_launch(
     platform: PlatformInfo, claims: dict[str, Any], message_type: str, stored: StoredState,
     pending_state: str | None = None,
@@ -402,9 +405,7 @@ def _record_launch(
     ctx = claims.get(LTI + "context") if isinstance(claims.get(LTI + "context"), dict) else None
     nrps = claims.get(NRPS + "namesroleservice") or {}
     custom = claims.get(LTI + "custom") or {}
-    activity = str(custom.get("activity") or "")
-    if activity and not SLUG.match(activity):
-        raise LaunchError("bad_activity", "The link's activity parameter is not a valid activity id.", 400)
+    activity = activity_hint(claims, current_app.config["TOOL_BASE_URL"])
     endpoint = claims.get(AGS + "endpoint") if isinstance(claims.get(AGS + "endpoint"), dict) else {}
     resource = claims.get(LTI + "resource_link") if isinstance(claims.get(LTI + "resource_link"), dict) else {}
     wants_link = message_type != DEEP_LINKING_REQUEST and ctx is not None
@@ -484,6 +485,7 @@ def _record_launch(
         "return_url": presentation.get("return_url"),
         "document_target": presentation.get("document_target"),
         "custom": custom,
+        "placement": placement_of(claims),
     }
     if pending_state:
         kept_claims["pending_state"] = pending_state
@@ -502,7 +504,7 @@ def _record_launch(
         "created_at": now,
         "expires_at": now + timedelta(seconds=current_app.config["LAUNCH_SESSION_SECONDS"]),
     }
-    conn.execute(insert(LaunchSession.__table__).values(**values))
+    _insert_session(conn, values)
     return _as_loaded(values, {"id": user_id, **person}, link)
 
 

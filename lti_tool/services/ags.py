@@ -1,6 +1,8 @@
 """LTI Assignment and Grade Services 2.0 client: post scores, find or create line items.
 
-Used only by the delivery worker (`lti_tool.services.delivery`): request handlers never call the LMS.
+Used by the delivery worker (`lti_tool.services.delivery`): learners' requests never call the LMS. The one
+exception is an instructor's explicit "set up this link" (`lti_tool.services.link_setup`), which renames the
+link's gradebook column while the instructor waits and says so if the platform refuses.
 """
 
 from __future__ import annotations
@@ -127,6 +129,19 @@ class AgsClient(ServiceClient):
             return str(created["id"])
         except (ValueError, KeyError, TypeError) as exc:
             raise ServiceError("The platform created a line item but did not say its id.", resp.status_code) from exc
+
+
+    def rename_lineitem(self, lineitem_url: str, label: str) -> None:
+        """PUT the line item back with a new label (AGS 2.0: a PUT carries the whole line item)."""
+        resp = self.request("GET", lineitem_url, headers={"Accept": LINEITEM_TYPE})
+        try:
+            item = resp.json()
+        except ValueError as exc:
+            raise ServiceError("The platform's line item is not JSON.", resp.status_code) from exc
+        if not isinstance(item, dict):
+            raise ServiceError("The platform's line item is not a JSON object.", resp.status_code)
+        item["label"] = label[:255] or "NatAlli"
+        self.request("PUT", lineitem_url, json=item, headers={"Content-Type": LINEITEM_TYPE, "Accept": LINEITEM_TYPE})
 
 
 def client_for(platform: PlatformLike, offered_scopes: Sequence[str] | None) -> AgsClient:

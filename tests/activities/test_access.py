@@ -72,7 +72,12 @@ def test_every_form_requires_csrf(app, client, make_launch, path, data):
 
 
 def test_launch_dispatch(app, client, make_launch):
-    assert client.get(make_launch(activity="").url("")).headers["Location"].endswith("/programme")
+    # A link set up with no activity: learners wait calmly (with the programme to browse), instructors set it up.
+    waiting = client.get(make_launch(activity="").url(""))
+    assert waiting.headers["Location"].endswith("/waiting")
+    assert "has not yet chosen" in client.get(waiting.headers["Location"]).text
+    setup = client.get(make_launch(role="instructor", activity="", sub="t0").url(""))
+    assert setup.headers["Location"].endswith("/link")
     overview = client.get(make_launch(activity="").url("programme"))
     assert overview.status_code == 200 and "Starting safely" in overview.text and "Course insight" not in overview.text
     teacher_home = client.get(make_launch(role="instructor", activity="", sub="t").url("programme"))
