@@ -77,6 +77,7 @@ def setup(lt: str):
 @bp.post("/s/<lt>/link")
 @launch_required("instructor")
 def save(lt: str):
+    csrf.check(lt)
     link = _link()
     choices = {c.id: c for c in catalog_choices(_lang())}
     chosen = forms.load_form(setup_form(list(choices)))["activity"]
