@@ -10,7 +10,7 @@ import requests
 from sqlalchemy import select
 
 from tests.support.platform import landed_at
-from tests.support.shapes import LTI, NAMED, OVERVIEW, SHAPES, UNCONFIGURED, Place, launch
+from tests.support.shapes import LTI, NAMED, OVERVIEW, SHAPES, Place, launch
 
 ROLES = ("learner", "instructor", "admin")
 CSRF = re.compile(r'name="csrf_token" value="([0-9a-f]+)"')
