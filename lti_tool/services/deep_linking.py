@@ -132,7 +132,19 @@ def _settings() -> dict[str, Any]:
     return settings
 
 
+OPEN_EDX_RETURN_PATH = "/api/lti_consumer/"
+
+
+def one_per_component(settings: dict[str, Any]) -> bool:
+    """Open edX's LTI component stores one Deep Linking selection (a multi-item answer would land in a single
+    component) although it says `accept_multiple`. Its return URL is under /api/lti_consumer/ (the
+    lti-consumer-xblock's own route), which is how we know to offer one activity there."""
+    return str(settings.get("deep_link_return_url") or "").split("?")[0].find(OPEN_EDX_RETURN_PATH) > 0
+
+
 def _multiple(settings: dict[str, Any]) -> bool:
+    if one_per_component(settings):
+        return False
     value = settings.get("accept_multiple")
     return value is True or str(value).lower() == "true"
 
@@ -157,6 +169,7 @@ def picker(lt: str):
         total=len(choices),
         shown=len(shown),
         multiple=_multiple(settings),
+        one_per_component=one_per_component(settings),
         csrf_token=csrf.token_for(lt),
         action=url_for("deep_linking.respond", lt=lt),
         title=settings.get("title") or "",
