@@ -31,3 +31,17 @@ def child_exit(server, worker):  # noqa: ARG001 - gunicorn hook signature
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)
+
+
+def on_starting(server):
+    """Refuse several workers with rate-limit counters in process memory: each worker would count alone, so
+    the limits would be as many times looser as there are workers (and the failure budget inconsistent).
+    Set REDIS_URL (shared counters), run one worker, or say RATELIMIT_PER_WORKER_OK=1 for a trial."""
+    limits_on = os.environ.get("RATELIMIT_ENABLED", "true").lower() != "false"
+    if (server.cfg.workers > 1 and limits_on and not os.environ.get("REDIS_URL")
+            and os.environ.get("RATELIMIT_PER_WORKER_OK") != "1"):
+        raise SystemExit(
+            f"NatAlli: {server.cfg.workers} workers need REDIS_URL for shared rate-limit counters "
+            "(or GUNICORN_WORKERS=1, or RATELIMIT_PER_WORKER_OK=1 to accept per-worker limits). "
+            "See deploy/OPERATIONS.md, 'Rate limits'."
+        )

@@ -1,7 +1,18 @@
-"""Rate limits on login and launch, per client IP and per platform (Flask-Limiter).
+"""Rate limits on login and launch that a lecture hall survives and a flood does not (Flask-Limiter).
 
-Counters live in Redis when REDIS_URL is set (shared by every worker and node), otherwise in process memory.
-Limits are configuration: RATELIMIT_PER_IP and RATELIMIT_PER_PLATFORM (Flask-Limiter syntax, e.g. "300/minute").
+A whole lecture reaches the tool from one campus NAT address, and every valid launch is signed by its platform:
+valid launches are never limited per IP. What is limited:
+
+- failures per client IP (RATELIMIT_FAILURES_PER_IP, default 60/minute): logins and launches the tool refused
+  (4xx) — forged, replayed, malformed or unknown — are counted, and past the limit that address gets 429 on
+  login and launch for the rest of the window;
+- logins per client IP (RATELIMIT_PER_IP, default 3000/minute): a generous ceiling on the one unauthenticated
+  step that succeeds without a signature (it writes nothing, so it is cheap);
+- accepted launches per platform (RATELIMIT_PER_PLATFORM, default 6000/minute): counted only for launches whose
+  signature was verified, so junk naming a university's issuer cannot use up that university's budget.
+
+Counters live in Redis when REDIS_URL is set (shared by every worker and node), otherwise in process memory —
+per worker; `deploy/gunicorn.conf.py` refuses to start several workers without Redis for that reason.
 A breach answers 429 with a readable message and Retry-After.
 """
 
@@ -9,7 +20,7 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, current_app, request
+from flask import Flask, Response, current_app, request
 from flask_babel import gettext
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -17,12 +28,18 @@ from flask_limiter.util import get_remote_address
 from lti_tool.lti.validation import unverified_parts
 
 LIMITED_VIEWS = ("lti.login", "lti.launch")
+DEFAULTS = {
+    "RATELIMIT_FAILURES_PER_IP": "60/minute",
+    "RATELIMIT_PER_IP": "3000/minute",
+    "RATELIMIT_PER_PLATFORM": "6000/minute",
+}
 
 
 def _platform_key() -> str:
-    """The issuer a login or launch claims to come from (unverified: used only to count)."""
-    issuer = request.values.get("iss")
-    if not issuer and request.form.get("id_token"):
+    """The issuer a launch's id_token names. Only launches that were accepted (signature verified) are counted
+    under it, so the key is trusted by the time it costs anything."""
+    issuer = ""
+    if request.form.get("id_token"):
         try:
             issuer = str(unverified_parts(request.form["id_token"])[1].get("iss") or "")
         except Exception:
@@ -30,9 +47,21 @@ def _platform_key() -> str:
     return "platform:" + (issuer or "unknown")[:300]
 
 
+def _failure_key() -> str:
+    return "failures:" + (get_remote_address() or "unknown")
+
+
+def _refused(response: Response) -> bool:
+    return 400 <= response.status_code < 500
+
+
+def _accepted(response: Response) -> bool:
+    return response.status_code < 400
+
+
 def init_rate_limits(app: Flask) -> Limiter:
-    app.config.setdefault("RATELIMIT_PER_IP", os.environ.get("RATELIMIT_PER_IP", "300/minute"))
-    app.config.setdefault("RATELIMIT_PER_PLATFORM", os.environ.get("RATELIMIT_PER_PLATFORM", "6000/minute"))
+    for name, default in DEFAULTS.items():
+        app.config.setdefault(name, os.environ.get(name, default))
     app.config.setdefault("RATELIMIT_ENABLED", os.environ.get("RATELIMIT_ENABLED", "true").lower() != "false")
     limiter = Limiter(
         key_func=get_remote_address,
@@ -47,8 +76,14 @@ def init_rate_limits(app: Flask) -> Limiter:
     app.extensions["natalli"]["limiter"] = limiter
     for endpoint in LIMITED_VIEWS:
         view = app.view_functions[endpoint]
-        view = limiter.limit(lambda: current_app.config["RATELIMIT_PER_IP"], key_func=get_remote_address)(view)
-        view = limiter.limit(lambda: current_app.config["RATELIMIT_PER_PLATFORM"], key_func=_platform_key)(view)
+        # One failure budget per address, shared by login and launch.
+        view = limiter.shared_limit(lambda: current_app.config["RATELIMIT_FAILURES_PER_IP"], "failures",
+                                    key_func=_failure_key, deduct_when=_refused)(view)
+        if endpoint == "lti.login":
+            view = limiter.limit(lambda: current_app.config["RATELIMIT_PER_IP"], key_func=get_remote_address)(view)
+        else:
+            view = limiter.limit(lambda: current_app.config["RATELIMIT_PER_PLATFORM"], key_func=_platform_key,
+                                 deduct_when=_accepted)(view)
         app.view_functions[endpoint] = view
 
     @app.errorhandler(429)

@@ -43,6 +43,7 @@ def app(database_url: str, tool_port: int, tmp_path_factory: pytest.TempPathFact
             "TOOL_BASE_URL": f"http://127.0.0.1:{tool_port}",
             # The whole suite launches from 127.0.0.1; rate limits have their own tests with low limits.
             "RATELIMIT_PER_IP": "100000/minute",
+            "RATELIMIT_FAILURES_PER_IP": "100000/minute",
             "RATELIMIT_PER_PLATFORM": "100000/minute",
         }
     )

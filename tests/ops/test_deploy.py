@@ -111,6 +111,7 @@ def test_the_installed_package_migrates_and_serves_as_the_image_does(installed_p
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "GUNICORN_WORKERS": "2",
         "GUNICORN_ACCESSLOG": "/dev/null",
+        "REDIS_URL": os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0"),  # shared rate-limit counters
     }
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
     where = subprocess.run([sys.executable, "-c", "import lti_tool; print(lti_tool.__file__)"], env=env,
@@ -146,3 +147,15 @@ def test_the_installed_package_migrates_and_serves_as_the_image_does(installed_p
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_several_workers_without_redis_refuse_to_start(tmp_path):
+    """Rate-limit counters in process memory would be per worker: gunicorn refuses, saying what to do."""
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'x.db'}", "GUNICORN_WORKERS": "2",
+           "GUNICORN_BIND": f"127.0.0.1:{free_port()}", "SECRET_KEY": "x" * 40}
+    env.pop("REDIS_URL", None)
+    env.pop("RATELIMIT_PER_WORKER_OK", None)
+    done = subprocess.run([sys.executable, "-m", *dockerfile_cmd()], env=env, cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode != 0
+    assert "need REDIS_URL for shared rate-limit counters" in done.stderr + done.stdout
