@@ -26,6 +26,12 @@ log = logging.getLogger("lti_tool.registration")
 
 PLATFORM_CONFIG = "https://purl.imsglobal.org/spec/lti-platform-configuration"
 TOOL_CONFIG = "https://purl.imsglobal.org/spec/lti-tool-configuration"
+# What an LMS administrator reads next to the tool (Moodle shows it in "Manage tools").
+TOOL_DESCRIPTION = (
+    "The NatAlli mentoring programme inside your course: four mentoring modules, scenario breakouts for small "
+    "groups, a private reflection journal, a 30/60/90-day action plan and a Train-the-Trainer course. "
+    "Completion comes back to your gradebook."
+)
 SCOPES = [
     "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem",
     "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly",
@@ -69,8 +75,7 @@ def canvas_config():
     return jsonify(
         {
             "title": current_app.config["TOOL_NAME"],
-            "description": "NatAlli mentoring programme: modules, scenario breakouts, reflection journal, "
-            "action plan and Train-the-Trainer course.",
+            "description": TOOL_DESCRIPTION,
             "oidc_initiation_url": urls["login"],
             "target_link_uri": urls["launch"],
             "public_jwk_url": urls["jwks"],
@@ -91,6 +96,14 @@ def canvas_config():
                                 "placement": "assignment_selection",
                                 "message_type": "LtiDeepLinkingRequest",
                                 "target_link_uri": urls["launch"],
+                            },
+                            {
+                                "placement": "course_navigation",
+                                "message_type": "LtiResourceLinkRequest",
+                                "target_link_uri": urls["launch"],
+                                "text": current_app.config["TOOL_NAME"],
+                                "icon_url": urls["logo"],
+                                "default": "disabled",
                             },
                         ]
                     },
@@ -119,9 +132,18 @@ def client_registration_body(platform_config: dict[str, Any]) -> dict[str, Any]:
         TOOL_CONFIG: {
             "domain": urlparse(urls["base"]).netloc,
             "target_link_uri": urls["launch"],
+            "description": TOOL_DESCRIPTION,
             "claims": ["iss", "sub", "name", "locale"],
             "messages": [
                 {"type": "LtiResourceLinkRequest", "target_link_uri": urls["launch"]},
+                {
+                    # A course-level link (Canvas course navigation, Brightspace navbar): the programme overview.
+                    "type": "LtiResourceLinkRequest",
+                    "target_link_uri": urls["launch"],
+                    "label": name,
+                    "placements": ["course_navigation"],
+                    "custom_parameters": {"placement": "navigation"},
+                },
                 {
                     "type": "LtiDeepLinkingRequest",
                     "target_link_uri": urls["deep_link"],

@@ -34,6 +34,13 @@ def test_dynamic_registration_round_trip(app, live_tool, platform_server: TestPl
     assert "contextmembership" not in sent["scope"] and "lti-ags/scope/score" in sent["scope"]
     types = {m["type"] for m in sent[TOOL_CONFIG]["messages"]}
     assert types == {"LtiResourceLinkRequest", "LtiDeepLinkingRequest"}
+    # What the LMS administrator sees next to the tool: a description (Moodle reads the tool configuration's)
+    # and a logo the tool really serves.
+    assert "mentoring programme" in sent[TOOL_CONFIG]["description"]
+    logo = requests.get(sent["logo_uri"])
+    assert logo.status_code == 200 and logo.headers["Content-Type"].startswith("image/")
+    navigation = [m for m in sent[TOOL_CONFIG]["messages"] if "course_navigation" in (m.get("placements") or [])]
+    assert navigation and navigation[0]["custom_parameters"] == {"placement": "navigation"}
 
     from lti_tool.extensions import db
     from lti_tool.models import Platform
@@ -91,8 +98,12 @@ def test_canvas_config_and_setup_page(app, live_tool):
     assert config["target_link_uri"] == live_tool + "/lti/launch"
     assert config["public_jwk_url"] == live_tool + "/.well-known/jwks.json"
     placements = config["extensions"][0]["settings"]["placements"]
-    assert {p["message_type"] for p in placements} == {"LtiDeepLinkingRequest"}
+    by_placement = {p["placement"]: p["message_type"] for p in placements}
+    assert by_placement == {"link_selection": "LtiDeepLinkingRequest", "assignment_selection": "LtiDeepLinkingRequest",
+                            "course_navigation": "LtiResourceLinkRequest"}
+    assert "mentoring programme" in config["description"]
     page = requests.get(live_tool + "/lti/setup").text
+    assert "Set up this link" in page  # how a link added without "Select content" is set up
     for value in ("/lti/login", "/lti/launch", "/.well-known/jwks.json", "/lti/register"):
         assert live_tool + value in page
 
