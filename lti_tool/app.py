@@ -215,7 +215,7 @@ def _register_error_handlers(app: Flask) -> None:
         except Exception:  # a broken connection: the pool discards it
             log.warning("rollback after an unexpected error failed", exc_info=True)
         forget_unsaved_launch()
-        log.error("unexpected error on %s", request.path, exc_info=exc)
+        log.error("unexpected error on %s", request.path, exc_info=exc, extra={"request_id": g.get("request_id", "-")})
         app.extensions["natalli"]["metrics"].error(500)
         if request.path == "/lti/launch":
             app.extensions["natalli"]["metrics"].launch("unexpected_error")

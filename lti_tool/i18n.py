@@ -33,6 +33,10 @@ def select_locale() -> str:
         chosen = normalise(launch.user.preferred_language) or normalise(launch.locale)
         if chosen:
             return chosen
+    # A launch whose token was verified but that failed before its session existed: its own locale.
+    claimed = normalise(g.get("launch_locale"))
+    if claimed:
+        return claimed
     return request.accept_languages.best_match(LANGUAGES) or "en"
 
 

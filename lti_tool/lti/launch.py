@@ -208,6 +208,9 @@ def launch():
         header=header,
     )
     message_type = check_lti_message(claims)
+    presentation = claims.get(LTI + "launch_presentation")
+    locale = (presentation.get("locale") if isinstance(presentation, dict) else None) or claims.get("locale")
+    g.launch_locale = locale if isinstance(locale, str) else None  # refusals from here on speak it
     deployment_id = claims[LTI + "deployment_id"]
     if not has_deployment(platform, deployment_id):
         raise LaunchError("unknown_deployment", "This deployment of the tool is not registered with us.", 401)

@@ -160,6 +160,17 @@ T: dict[str, dict[str, str]] = {
         "de": "Bitte prüfe das Formular und versuche es noch einmal. Es wurde nichts gespeichert.",
     },
     "Your answer": {"nl": "Je antwoord", "uk": "Ваша відповідь", "de": "Deine Antwort"},
+    "request": {"nl": "verzoek", "uk": "запит", "de": "Anfrage"},
+    "This request cannot be handled. Please go back and try again.": {
+        "nl": "Dit verzoek kan niet worden verwerkt. Ga terug en probeer het opnieuw.",
+        "uk": "Цей запит не вдається обробити. Поверніться назад і спробуйте ще раз.",
+        "de": "Diese Anfrage kann nicht bearbeitet werden. Bitte geh zurück und versuche es noch einmal.",
+    },
+    "Something went wrong on our side. Nothing you saved before is lost. Please try again in a moment; if it happens again, give your support team the reference below.": {
+        "nl": "Er ging bij ons iets mis. Niets van wat je eerder opsloeg is verloren. Probeer het zo opnieuw; gebeurt het nog eens, geef dan de referentie hieronder door aan je ondersteuningsteam.",
+        "uk": "Щось пішло не так з нашого боку. Усе, що ви зберегли раніше, на місці. Спробуйте ще раз за хвилину; якщо це повториться, передайте службі підтримки код нижче.",
+        "de": "Bei uns ist etwas schiefgegangen. Nichts, was du vorher gespeichert hast, ist verloren. Bitte versuche es gleich noch einmal; passiert es wieder, gib deinem Support-Team die Referenz unten.",
+    },
     "Button": {"nl": "Knop", "uk": "Кнопка", "de": "Schaltfläche"},
 }
 
