@@ -24,7 +24,7 @@ from lti_tool.lti.registry import Registry
 from lti_tool.lti.session import forget_unsaved_launch
 from lti_tool.lti.state import DatabaseUsedStates, RedisUsedStates, StateSigner
 from lti_tool.metrics import Metrics
-from lti_tool.observability import init_observability
+from lti_tool.observability import init_observability, redact
 from lti_tool.security import init_security
 
 log = logging.getLogger("lti_tool")
@@ -169,7 +169,7 @@ def _register_error_handlers(app: Flask) -> None:
         message = gettext(exc.message)
         db.session.rollback()
         forget_unsaved_launch()
-        log.warning("refused: %s (%s) %s", exc.code, exc.status, request.path)
+        log.warning("refused: %s (%s) %s", exc.code, exc.status, redact(request.path))
         if request.path == "/lti/launch":
             app.extensions["natalli"]["metrics"].launch(exc.code)
         return error_response(exc.code, message, exc.status)
@@ -215,7 +215,7 @@ def _register_error_handlers(app: Flask) -> None:
         except Exception:  # a broken connection: the pool discards it
             log.warning("rollback after an unexpected error failed", exc_info=True)
         forget_unsaved_launch()
-        log.error("unexpected error on %s", request.path, exc_info=exc, extra={"request_id": g.get("request_id", "-")})
+        log.error("unexpected error on %s", redact(request.path), exc_info=exc, extra={"request_id": g.get("request_id", "-")})
         app.extensions["natalli"]["metrics"].error(500)
         if request.path == "/lti/launch":
             app.extensions["natalli"]["metrics"].launch("unexpected_error")

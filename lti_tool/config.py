@@ -37,6 +37,8 @@ def load_config(instance_path: Path) -> dict[str, Any]:
         "REDIS_URL": env.get("REDIS_URL") or None,
         # Launch sessions (the `lt` token in activity URLs) live this long after a launch.
         "LAUNCH_SESSION_SECONDS": int(env.get("LAUNCH_SESSION_SECONDS", 8 * 3600)),
+        # A launch unused this long ends (inside the maximum above): see lti_tool/lti/binding.py.
+        "LAUNCH_IDLE_SECONDS": int(env.get("LAUNCH_IDLE_SECONDS", 2 * 3600)),
         # OIDC state + nonce are valid this long between login initiation and launch.
         "LOGIN_STATE_SECONDS": int(env.get("LOGIN_STATE_SECONDS", 600)),
         "JWT_LEEWAY_SECONDS": int(env.get("JWT_LEEWAY_SECONDS", 60)),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ipaddress
 import logging
 import os
+import re
 import secrets
 import sys
 import uuid
@@ -58,6 +59,24 @@ class TrustedProxyFix:
         return self.app(environ, start_response)
 
 
+LAUNCH_TOKEN = re.compile(r"/s/[^/?\s\"]+")
+
+
+def redact(text: str) -> str:
+    """Launch tokens are credentials: `/s/<token>/…` → `/s/<redacted>/…` in anything written to a log."""
+    return LAUNCH_TOKEN.sub("/s/<redacted>", text)
+
+
+class RedactTokens(logging.Filter):
+    """Applied to werkzeug's request log and to the app's own records: no launch token reaches a log line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "/s/" in message:
+            record.msg, record.args = redact(message), ()
+        return True
+
+
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = g.get("request_id", "-") if has_request_context() else "-"
@@ -72,6 +91,7 @@ def configure_logging(app: Flask) -> None:
         JsonFormatter("%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s", timestamp=False)
     )
     handler.addFilter(RequestIdFilter())
+    handler.addFilter(RedactTokens())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(app.config.get("LOG_LEVEL", os.environ.get("LOG_LEVEL", "INFO")))
@@ -85,6 +105,12 @@ def init_observability(app: Flask) -> None:
     if trusted:
         app.wsgi_app = TrustedProxyFix(app.wsgi_app, trusted)  # type: ignore[method-assign]
     configure_logging(app)
+    # Whatever handlers are configured (the dev server's, tests', an operator's), these loggers never write a
+    # launch token: werkzeug logs every request line, the app logs refused paths.
+    for name in ("werkzeug", "lti_tool"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactTokens) for f in logger.filters):
+            logger.addFilter(RedactTokens())
     app.register_blueprint(bp)
 
     @app.before_request

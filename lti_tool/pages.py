@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, g, jsonify, redirect, render_template, url_for
+from flask import Blueprint, current_app, g, jsonify, make_response, redirect, render_template, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from lti_tool.activities.common import catalog, check_csrf, kind_view, lang
@@ -135,6 +136,29 @@ def _statuses() -> dict[str, str]:
     if has_entries and "reflection-journal" not in statuses:
         statuses["reflection-journal"] = "started"
     return statuses
+
+
+@bp.get("/s/<lt>/bind")
+@launch_required()
+def bind(lt: str):
+    """Asked by every page's script right after a launch: settles whether this browser keeps the session's
+    cookie (bound) or not (URL-only) before anyone else can open the address (lti_tool.lti.binding)."""
+    return "", 204
+
+
+@bp.post("/s/<lt>/leave")
+@launch_required()
+def leave(lt: str):
+    """End this session now (shared computers): the address opens nothing afterwards."""
+    from lti_tool.lti import binding
+
+    binding.end(g.launch)
+    db.session.commit()
+    get_locale()  # the page keeps the person's language, but no longer belongs to their session
+    g.pop("launch", None)
+    response = make_response(render_template("left.html"))
+    response.delete_cookie(binding.session_cookie_name(lt), path=f"/s/{lt}/")
+    return response
 
 
 @bp.get("/s/<lt>/support")

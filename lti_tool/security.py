@@ -87,6 +87,10 @@ def init_security(app: Flask) -> None:
                     f"frame-ancestors 'self' {platform_origins}".strip(),
                 ]
             )
+        if request.path.startswith("/s/") or request.path == "/lti/launch":
+            # Pages and JSON of a launch show personal data: never kept by browsers or shared caches
+            # (the back button on a lab computer must not show the previous person's journal).
+            response.headers["Cache-Control"] = "private, no-store"
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "no-referrer"
         if request.is_secure or current_app.config["TOOL_BASE_URL"].startswith("https://"):

@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
 
 from lti_tool.extensions import db
+from lti_tool.lti import binding
 from lti_tool.lti.claims import activity_hint, placement_of
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.jwks_cache import parse_jwks
@@ -229,13 +230,15 @@ def launch():
     if pending:
         db.session.commit()
         _ext("metrics").launch("ok_pending_storage_check")
-        return render_template(
+        page = make_response(render_template(
             "lti/storage_verify.html",
             state=state,
             target=stored.storage_target,
             origin=_origin(platform.auth_login_url),
             lt=session.token,
-        )
+        ))
+        binding.set_launch_cookies(page, session.token, g.session_cookie)
+        return page
     # Where the launch lands (not via the launch home), read inside the launch's own transaction; the
     # launch then answers with that page itself.
     target = landing_url(session) or url_for("pages.launch_home", lt=session.token)
@@ -254,6 +257,8 @@ def launch():
                     "status": response.status_code})
     _ext("metrics").launch(outcome)
     response.delete_cookie(STATE_COOKIE_PREFIX + state, path="/lti/")
+    if outcome == "ok":
+        binding.set_launch_cookies(response, session.token, g.session_cookie)
     return response
 
 
@@ -490,6 +495,8 @@ def _record_launch(
         "custom": custom,
         "placement": placement_of(claims),
     }
+    browser_claims, g.session_cookie = binding.launch_claims()
+    kept_claims.update(browser_claims)
     if pending_state:
         kept_claims["pending_state"] = pending_state
     values = {
@@ -508,6 +515,8 @@ def _record_launch(
         "expires_at": now + timedelta(seconds=current_app.config["LAUNCH_SESSION_SECONDS"]),
     }
     _insert_session(conn, values)
+    if wants_link and message_type != DEEP_LINKING_REQUEST:
+        binding.end_replaced_sessions(user_id, link_pk, kept_claims, values["token"])
     return _as_loaded(values, {"id": user_id, **person}, link)
 
 

@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from lti_tool.extensions import db
+from lti_tool.lti import binding
 from lti_tool.lti.errors import LaunchError
 from lti_tool.models import LaunchSession, utcnow
 
@@ -50,6 +51,7 @@ def load_launch(token: str) -> LaunchSession:
             "Your session has ended. Anything you saved is kept — please open the activity again from your course.",
             401,
         )
+    binding.check(session)
     return session
 
 

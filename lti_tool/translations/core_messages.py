@@ -161,6 +161,33 @@ T: dict[str, dict[str, str]] = {
     },
     "Your answer": {"nl": "Je antwoord", "uk": "Ваша відповідь", "de": "Deine Antwort"},
     "request": {"nl": "verzoek", "uk": "запит", "de": "Anfrage"},
+    "Your session ended after a while without activity. Anything you saved is kept — please open the activity again from your course.": {
+        "nl": "Je sessie is beëindigd omdat er een tijd niets gebeurde. Alles wat je hebt opgeslagen blijft bewaard — open de activiteit opnieuw vanuit je cursus.",
+        "uk": "Ваш сеанс завершився, бо якийсь час не було активності. Усе збережене залишилося — відкрийте активність ще раз зі свого курсу.",
+        "de": "Deine Sitzung wurde nach einer Weile ohne Aktivität beendet. Alles Gespeicherte bleibt erhalten — bitte öffne die Aktivität erneut aus deinem Kurs.",
+    },
+    "This page belongs to a session opened in another browser, so it cannot be opened from a copied address. Please open the activity again from your course.": {
+        "nl": "Deze pagina hoort bij een sessie die in een andere browser is geopend en kan daarom niet via een gekopieerd adres worden geopend. Open de activiteit opnieuw vanuit je cursus.",
+        "uk": "Ця сторінка належить до сеансу, відкритого в іншому браузері, тому її не можна відкрити за скопійованою адресою. Відкрийте активність ще раз зі свого курсу.",
+        "de": "Diese Seite gehört zu einer Sitzung, die in einem anderen Browser geöffnet wurde, und lässt sich daher nicht über eine kopierte Adresse öffnen. Bitte öffne die Aktivität erneut aus deinem Kurs.",
+    },
+    "You have left": {"nl": "Je bent vertrokken", "uk": "Ви вийшли", "de": "Du hast die Sitzung verlassen"},
+    "Your session on this computer has ended: this page and its address open nothing any more. Everything you saved is kept.": {
+        "nl": "Je sessie op deze computer is beëindigd: deze pagina en haar adres openen niets meer. Alles wat je hebt opgeslagen blijft bewaard.",
+        "uk": "Ваш сеанс на цьому комп'ютері завершено: ця сторінка та її адреса більше нічого не відкривають. Усе збережене залишилося.",
+        "de": "Deine Sitzung auf diesem Computer ist beendet: Diese Seite und ihre Adresse öffnen nichts mehr. Alles Gespeicherte bleibt erhalten.",
+    },
+    "To continue, open the activity again from your course.": {
+        "nl": "Om verder te gaan open je de activiteit opnieuw vanuit je cursus.",
+        "uk": "Щоб продовжити, відкрийте активність ще раз зі свого курсу.",
+        "de": "Um weiterzumachen, öffne die Aktivität erneut aus deinem Kurs.",
+    },
+    "Leave": {"nl": "Afmelden", "uk": "Вийти", "de": "Verlassen"},
+    "End this session on this computer": {
+        "nl": "Deze sessie op deze computer beëindigen",
+        "uk": "Завершити цей сеанс на цьому комп'ютері",
+        "de": "Diese Sitzung auf diesem Computer beenden",
+    },
     "This request cannot be handled. Please go back and try again.": {
         "nl": "Dit verzoek kan niet worden verwerkt. Ga terug en probeer het opnieuw.",
         "uk": "Цей запит не вдається обробити. Поверніться назад і спробуйте ще раз.",
