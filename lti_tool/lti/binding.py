@@ -27,7 +27,7 @@ import time
 from typing import Any
 
 from flask import Response, current_app, request
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from lti_tool.extensions import db
 from lti_tool.lti.errors import LaunchError
@@ -75,23 +75,23 @@ def set_launch_cookies(response: Response, token: str, cookies: dict[str, str]) 
         response.set_cookie(BROWSER_COOKIE, cookies["browser"], max_age=365 * 86400, path="/", **options)
 
 
-def end_replaced_sessions(user_id: int, resource_link_pk: int | None, new_claims: dict[str, Any], token: str) -> int:
-    """End this person's older sessions on the same link that are bound to another browser (see module doc)."""
+def end_replaced_sessions(user_id: int, resource_link_pk: int | None, new_claims: dict[str, Any], token: str) -> None:
+    """End this person's older sessions on the same link that are bound to another browser (see module doc):
+    one UPDATE, whatever there is to end."""
     browser = new_claims.get("browser")
     if not browser or resource_link_pk is None:
-        return 0
+        return
     now = utcnow()
-    rows = db.session.execute(
-        select(LaunchSession.token, LaunchSession.claims).where(
-            LaunchSession.user_id == user_id, LaunchSession.resource_link_pk == resource_link_pk,
-            LaunchSession.token != token, LaunchSession.expires_at > now)
-    ).all()
-    # Only sessions whose own browser proved to keep our cookies (bound) can be told apart from this browser.
-    ended = [t for t, claims in rows
-             if (claims or {}).get("binding") == BOUND and (claims or {}).get("browser") not in (None, browser)]
-    if ended:
-        db.session.execute(update(LaunchSession).where(LaunchSession.token.in_(ended)).values(expires_at=now))
-    return len(ended)
+    claims = LaunchSession.claims
+    db.session.execute(
+        update(LaunchSession)
+        .where(LaunchSession.user_id == user_id, LaunchSession.resource_link_pk == resource_link_pk,
+               LaunchSession.token != token, LaunchSession.expires_at > now,
+               # Only sessions whose own browser proved to keep our cookies can be told apart from this one.
+               claims["binding"].as_string() == BOUND, claims["browser"].as_string() != browser)
+        .values(expires_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def check(session: LaunchSession) -> None:

@@ -1,12 +1,14 @@
-"""Helpers for activity tests: launches made directly in the database (fast, any role/course/user), a
+"""Helpers for activity tests: launches recorded by the launch's own code from platform-shaped claims, a
 page reader that pulls the CSRF token out of a page, and access to the score outbox."""
 
 from __future__ import annotations
 
 import re
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -35,50 +37,76 @@ def csrf_of(html: str) -> str:
 
 @pytest.fixture
 def make_launch(app):
-    """make_launch(role="learner", activity="safe-start", sub="u1", course="course-1", ags=True) -> Launch."""
+    """make_launch(role="learner", activity="safe-start", sub="u1", course="course-1", ags=True, shape="ours")
+    -> Launch.
+
+    The rows are written by the launch's own code (`lti_tool.lti.launch.record_launch`) from the claims a
+    platform sends (`tests.support.shapes`: ours, Moodle, Canvas, Brightspace…), exactly as a signed launch
+    writes them; only the JWT signature and the HTTP round trip are skipped (they have their own tests), so
+    activity tests start from what platforms send, not from rows our tests invented.
+    """
     from lti_tool.extensions import db
-    from lti_tool.models import Context, LaunchSession, Platform, ResourceLink, User, utcnow
+    from lti_tool.lti.launch import find_platform, record_launch
+    from lti_tool.lti.state import StoredState
+    from lti_tool.lti.validation import check_lti_message
+    from lti_tool.models import LaunchSession, Platform
+    from tests.support.shapes import AGS, LTI, SHAPES, Place
+
+    issuer = "https://lms.test"
+
+    def registered() -> None:
+        if db.session.scalars(select(Platform).where(Platform.issuer == issuer)).first() is None:
+            from lti_tool.cli import import_registration
+
+            import_registration({"issuer": issuer, "client_id": "c1", "auth_login_url": "https://lms.test/a",
+                                 "auth_token_url": "https://lms.test/t", "key_set_url": "https://lms.test/k",
+                                 "deployment_ids": ["d1"]})
 
     def make(role: str = "learner", activity: str = "safe-start", sub: str = "learner-1", course: str = "course-1",
              ags: bool = True, name: str | None = None, locale: str = "en", link: str | None = None,
-             message_type: str = "LtiResourceLinkRequest", expired: bool = False) -> Launch:
-        with app.app_context():
-            platform = db.session.scalars(select(Platform).where(Platform.issuer == "https://lms.test")).first()
-            if platform is None:
-                platform = Platform(issuer="https://lms.test", client_id="c1", auth_login_url="https://lms.test/a",
-                                    auth_token_url="https://lms.test/t", key_set_url="https://lms.test/k")
-                db.session.add(platform)
-                db.session.flush()
-            user = db.session.scalars(select(User).where(User.issuer == "https://lms.test", User.sub == sub)).first()
-            if user is None:
-                user = User(issuer="https://lms.test", sub=sub, name=name or f"Person {sub}", locale=locale)
-                db.session.add(user)
-            context = db.session.scalars(select(Context).where(Context.context_id == course)).first()
-            if context is None:
-                context = Context(issuer="https://lms.test", deployment_id="d1", context_id=course,
-                                  title=f"Course {course}", platform_id=platform.id)
-                db.session.add(context)
-                db.session.flush()
-            link_id = link or f"link-{activity or 'none'}"
-            rl = db.session.scalars(select(ResourceLink).where(
-                ResourceLink.context_pk == context.id, ResourceLink.resource_link_id == link_id)).first()
-            if rl is None:
-                rl = ResourceLink(context_pk=context.id, resource_link_id=link_id, activity_id=activity,
-                                  lineitem_url=f"https://lms.test/lineitems/{link_id}" if ags else None)
-                db.session.add(rl)
-            db.session.flush()
-            now = utcnow()
-            session = LaunchSession(
-                token=secrets.token_urlsafe(24), user_id=user.id, platform_id=platform.id, deployment_id="d1",
-                context_pk=context.id, resource_link_pk=rl.id, message_type=message_type, role=role,
-                locale=locale, activity_id=activity, claims={"ags_endpoint": {}},
-                expires_at=now - timedelta(minutes=1) if expired else now + timedelta(hours=1),
-            )
-            db.session.add(session)
+             message_type: str = "LtiResourceLinkRequest", expired: bool = False, shape: str = "ours") -> Launch:
+        link_id = link or f"link-{activity or 'none'}"
+        platform_stub = SimpleNamespace(issuer=issuer, client_id="c1", deployment_id="d1", base="https://lms.test")
+        with app.test_request_context("/lti/launch", method="POST"):
+            registered()
+            claims = SHAPES[shape](platform_stub, secrets.token_urlsafe(8), app.config["TOOL_BASE_URL"],
+                                   Place(course=course, link=link_id, sub=sub, role=role))
+            claims[LTI + "roles"] = ROLE_CLAIMS[role]
+            claims["name"] = name or f"Person {sub}"
+            claims[LTI + "launch_presentation"] = {**(claims.get(LTI + "launch_presentation") or {}), "locale": locale}
+            custom = {k: v for k, v in (claims.get(LTI + "custom") or {}).items() if k != "activity"}
+            claims[LTI + "custom"] = {**custom, **({"activity": activity} if activity else {})}
+            if ags:
+                claims[AGS + "endpoint"] = {"scope": [], "lineitem": f"https://lms.test/lineitems/{link_id}",
+                                            "lineitems": "https://lms.test/lineitems"}
+            else:
+                claims.pop(AGS + "endpoint", None)
+            if message_type == "LtiDeepLinkingRequest":
+                claims[LTI + "message_type"] = message_type
+                claims.pop(LTI + "resource_link", None)
+                claims["https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"] = {
+                    "deep_link_return_url": "https://lms.test/dl/return", "accept_types": ["ltiResourceLink"],
+                    "accept_multiple": True}
+            kind = check_lti_message(claims)
+            platform = find_platform(issuer, "c1")
+            stored = StoredState(secrets.token_hex(16), "n", platform.id, int(time.time()) + 600)
+            session = record_launch(platform, claims, kind, stored)
+            token = session.token
             db.session.commit()
-            return Launch(session.token, user.id, context.id, rl.id)
+            row = db.session.get(LaunchSession, token)
+            if expired:
+                row.expires_at = row.created_at - timedelta(minutes=1)
+                db.session.commit()
+            return Launch(token, row.user_id, row.context_pk, row.resource_link_pk)
 
     return make
+
+
+ROLE_CLAIMS = {
+    "learner": ["http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"],
+    "instructor": ["http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"],
+    "admin": ["http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator"],
+}
 
 
 @pytest.fixture

@@ -105,7 +105,8 @@ def test_plain_http_errors_are_readable(client):
     page = client.get("/no/such/page")
     assert page.status_code == 404 and "This page does not exist." in page.get_data(as_text=True)
     api = client.get("/no/such/page", headers={"Accept": "application/json"})
-    assert api.json == {"error": "not_found", "message": "This page does not exist."}
+    assert api.json == {"error": "not_found", "message": "This page does not exist.",
+                        "request_id": api.headers["X-Request-Id"]}
     assert client.get("/lti/launch").status_code == 405
     big = client.post("/lti/launch", data={"id_token": "x" * 300_000}, headers={"Accept": "application/json"})
     assert big.status_code == 413 and big.json["error"] == "too_large"
