@@ -88,6 +88,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     build.add_argument(
         "--tool-url", default=None, help="cc: tool base URL (default: $TOOL_BASE_URL or :5000)"
     )
+    build.add_argument(
+        "--version",
+        dest="cc_version",
+        default=None,
+        choices=("1.1", "1.3"),
+        help="cc: Common Cartridge version — 1.3 (default: Canvas, Brightspace, ...) or 1.1 (Moodle)",
+    )
     build.add_argument("--org", default="NatAlli", help="olx: course organisation")
     build.add_argument("--course", default="MENTORING", help="olx: course number")
     build.add_argument(
@@ -99,6 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
 
     args = parser.parse_args(argv)
+    if args.command == "build" and args.target == "olx" and args.cc_version is not None:
+        parser.error("--version applies to `build cc` only (the Common Cartridge version)")
     if args.command == "validate":
         return report(scan(args.root), sys.stdout, verbose=args.verbose)
 
@@ -112,9 +121,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         path = build_olx(catalog, args.out, lang=args.lang, org=args.org, number=args.course, run=args.run)
     else:
-        from .build_cc import build_cc
+        from .build_cc import DEFAULT_VERSION, build_cc
 
-        path = build_cc(catalog, args.out, tool_url=args.tool_url, lang=args.lang)
+        path = build_cc(
+            catalog,
+            args.out,
+            tool_url=args.tool_url,
+            lang=args.lang,
+            version=args.cc_version or DEFAULT_VERSION,
+        )
     incomplete = [i for i in catalog.issues if i.severity == "error"]
     if incomplete:
         print(

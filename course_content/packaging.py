@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import re
 import tarfile
@@ -42,10 +43,17 @@ def safe_identifier(value: str, prefix: str) -> str:
 
 
 def write_targz(out: Path, files: Mapping[str, bytes]) -> None:
-    """A gzip'd tar with stable order and timestamps (reproducible, diffable between releases)."""
+    """A gzip'd tar with stable order and timestamps (reproducible, diffable between releases).
+
+    The gzip header is written here, with the fixed time: ``tarfile``'s "w:gz" stamps the current time
+    into it, so two builds a second apart differed.
+    """
     out.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz", format=tarfile.PAX_FORMAT) as tar:
+    with (
+        gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=FIXED_MTIME) as gz,
+        tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tar,
+    ):
         dirs: set[str] = set()
         for name in sorted(files):
             parts = name.split("/")[:-1]

@@ -218,3 +218,17 @@ def test_any_text_the_schema_accepts_survives_the_builders(text: str) -> None:
     body.extend(markdown_fragments(text))
     rendered = html.tostring(body, encoding="unicode")
     assert "<script" not in rendered.lower()
+
+
+def test_olx_archive_bytes_do_not_depend_on_the_clock(tree, tmp_path: Path, monkeypatch) -> None:
+    """Same content, same bytes — also when the two builds are seconds apart (the gzip header holds a
+    time, which must be the fixed one)."""
+    import time
+
+    first = tmp_path / "first.tar.gz"
+    main(["build", "olx", str(first), "--root", str(tree.root)])
+    later = time.time() + 3600
+    monkeypatch.setattr(time, "time", lambda: later)
+    second = tmp_path / "second.tar.gz"
+    main(["build", "olx", str(second), "--root", str(tree.root)])
+    assert second.read_bytes() == first.read_bytes()

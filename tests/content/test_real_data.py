@@ -13,6 +13,7 @@ from lxml import etree
 from course_content import LANGUAGES, Catalog, load, scan
 from course_content.build_cc import build_cc_files
 from course_content.build_olx import build_olx_files
+from tests.content.cc_schemas import lti_link_schema, manifest_schema, moodle_detects_cc11, schema_errors
 
 
 @pytest.fixture(scope="module")
@@ -45,3 +46,17 @@ def test_live_packages_build_and_are_well_formed(catalog: Catalog) -> None:
                 etree.fromstring(data)
     cc = build_cc_files(catalog, "https://tool.example.org")
     assert {f"lti/{r.id}.xml" for r in catalog.activities()} <= set(cc)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_live_moodle_cartridge_validates_in_every_language(catalog: Catalog, lang: str) -> None:
+    """The real content as Moodle would import it: CC 1.1, schema-valid, one link per activity."""
+    files = build_cc_files(catalog, "https://tool.example.org", lang, version="1.1")
+    assert moodle_detects_cc11(files["imsmanifest.xml"])
+    assert schema_errors(manifest_schema(), files["imsmanifest.xml"]) == []
+    links = [name for name in files if name != "imsmanifest.xml"]
+    assert sorted(links) == sorted(f"lti/{r.id}.xml" for r in catalog.activities(lang))
+    for name in links:
+        assert schema_errors(lti_link_schema(), files[name]) == [], name
+        activity = name.removeprefix("lti/").removesuffix(".xml")
+        assert f"/lti/launch?activity={activity}</blti:launch_url>".encode() in files[name]
