@@ -362,6 +362,8 @@ def share_steps(lt: str, space_id: int):
 @launch_required()
 def comment(lt: str, space_id: int, step_id: int):
     space = _writable(space_id)
+    if space.side_of(g.launch.user_id) != "mentor":
+        raise LaunchError("forbidden", _("Only the mentor leaves comments on the steps the mentee shares."), 403)
     if step_id not in sp.shared_step_ids(space):
         raise LaunchError("not_found", _("This step is not shared with you (any more)."), 404)
     try:

@@ -132,6 +132,50 @@ def test_a_proposal_written_on_an_old_version_is_refused_and_nothing_is_lost(cli
     assert stale_confirm.status_code == 409
 
 
+def test_two_proposals_at_the_same_moment_collide_in_the_database_and_one_is_refused(app, client, pair, monkeypatch):
+    """The mentee read the agreement before the mentor's proposal was committed (simulated: the version
+    check passes), so both insert version 1: the unique version number refuses hers with 409."""
+    from lti_tool.domain import pair_space as rules
+
+    p = pair
+    assert _post(client, p.mentor, f"{p.space_id}/agreement", **{"a-how-we-meet": "First in", "base_version": "0"}
+                 ).status_code == 303
+    monkeypatch.setattr(rules, "next_proposal", lambda state, base: base + 1)
+    late = _post(client, p.mentee, f"{p.space_id}/agreement", **{"a-how-we-meet": "Second in", "base_version": "0"})
+    assert late.status_code == 409 and "Second in" in late.get_data(as_text=True)
+    from lti_tool.pairing.space_models import PairAgreementVersion
+
+    with app.app_context():
+        rows = db.session.scalars(select(PairAgreementVersion).where(PairAgreementVersion.space_id == p.space_id)).all()
+        assert [(r.version, r.answers) for r in rows] == [(1, {"how-we-meet": "First in"})]
+
+
+def test_an_edit_racing_the_partners_save_is_caught_by_the_compare_and_set(app, client, pair, monkeypatch):
+    """The mentor's request read version 1 just before the mentee's save committed (simulated: the version
+    check passes): the database update on version 1 then matches nothing, and he gets both texts."""
+    from lti_tool.domain import pair_space as rules
+
+    p = pair
+    entry = _log(client, p, p.mentor)
+    assert _post(client, p.mentee, f"{p.space_id}/log/{entry}", met_on="2026-11-20", version="1",
+                 topics="Her addition", next_step="Draft the letter", step_owner="mentee").status_code == 303
+    monkeypatch.setattr(rules, "edit_entry", lambda current, cur_v, base, sub: rules.EntrySaved(base + 1, True))
+    late = _post(client, p.mentor, f"{p.space_id}/log/{entry}", met_on="2026-11-20", version="1",
+                 topics="His addition", next_step="Draft the letter", step_owner="mentee")
+    assert late.status_code == 409
+    body = late.get_data(as_text=True)
+    assert "Her addition" in body and "His addition" in body
+    with app.app_context():
+        saved = db.session.get(PairLogEntry, entry)
+        assert (saved.topics, saved.version) == ("Her addition", 2)
+
+
+def test_only_the_mentor_comments_on_shared_steps(client, pair):
+    p = pair
+    assert _post(client, p.mentee, f"{p.space_id}/steps", share=str(p.step_id)).status_code == 303
+    assert _post(client, p.mentee, f"{p.space_id}/steps/{p.step_id}/comment", text="Me").status_code == 403
+
+
 def test_an_empty_agreement_is_refused(client, pair):
     response = _post(client, pair.mentor, f"{pair.space_id}/agreement", base_version="0")
     assert response.status_code == 400 and "at least one part" in response.get_data(as_text=True)
