@@ -425,3 +425,31 @@ def test_the_assessment_page_links_to_the_pair_space(client, pair):
     assert answer(client, pair.mentee, q_languages=["uk"]).status_code == 303
     page = client.get(f"/s/{pair.mentee.token}/pairing/a/mentee-capacity").get_data(as_text=True)
     assert f"/s/{pair.mentee.token}/pair/" in page
+
+
+@pytest.mark.parametrize("who", ["third", "facilitator"])
+@pytest.mark.parametrize("export", ["my-data/export.json", "pairing/export.json", "journal/export.json"])
+def test_no_export_of_an_outsider_holds_anything_of_the_pair(client, pair, who, export):
+    p = pair
+    _agree(client, p)
+    _log(client, p, p.mentor)
+    assert _post(client, p.mentee, f"{p.space_id}/steps", share=str(p.step_id)).status_code == 303
+    assert _post(client, p.mentor, f"{p.space_id}/steps/{p.step_id}/comment", text="Proud of you").status_code == 303
+    assert _post(client, p.mentee, f"{p.space_id}/reflection", text=MENTEE_REFLECTION, shared="1").status_code == 303
+    outsider = p.third if who == "third" else p.facilitator
+    response = client.get(f"/s/{outsider.token}/{export}")
+    assert response.status_code == 200
+    body = response.get_data(as_text=True)
+    for secret in (SECRET_TOPIC, AGREEMENT_TEXT, SECRET_STEP, MENTEE_REFLECTION, "Proud of you"):
+        assert secret not in body
+    assert "pair_space" not in body
+
+
+def test_the_tool_wide_export_of_a_member_holds_what_they_wrote_in_the_space(client, pair):
+    p = pair
+    _agree(client, p)
+    _log(client, p, p.mentor)
+    data = json.loads(client.get(f"/s/{p.mentor.token}/my-data/export.json").get_data(as_text=True))
+    records = data["records"]
+    assert [r["topics"] for r in records["pair_log_entry"]] == [SECRET_TOPIC]  # decrypted, his own entry
+    assert len(records["pair_space"]) == 1 and "pair_agreement_version" in records
