@@ -27,7 +27,7 @@ import json
 from datetime import date
 from typing import Any
 
-from flask import Response, g, redirect, render_template, url_for
+from flask import Response, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from marshmallow import Schema
@@ -238,8 +238,14 @@ def _back(lt: str, space: PairSpace, done: str, anchor: str):
 
 
 def _refused(space: PairSpace, exc: FormError, **extra: Any):
+    """A refused form: the page again, with the reason and what the person sent (nothing they typed is lost)."""
     db.session.rollback()
     return _render(space, exc.status, exc.message, **extra)
+
+
+def _sent_entry() -> dict[str, str]:
+    """A meeting as the form sent it, to show a refused form back unchanged."""
+    return {name: request.form.get(name, "") for name in ("met_on", "topics", "next_step", "step_owner")}
 
 
 # -- agreement ----------------------------------------------------------------------------------------------
@@ -251,7 +257,7 @@ def propose(lt: str, space_id: int):
     try:
         form = load_form(agreement_form(content))
     except FormError as exc:
-        return _refused(space, exc)
+        return _refused(space, exc, draft={p.id: request.form.get(f"a-{p.id}", "") for p in content.agreement_prompts})
     answers = {p.id: form[f"a-{p.id}"] for p in content.agreement_prompts if form[f"a-{p.id}"]}
     if not answers:
         return _render(space, 400, _("Please write at least one part of the agreement before proposing it."))
@@ -293,9 +299,10 @@ def add_entry(lt: str, space_id: int):
     try:
         form = load_form(EntryForm)
     except FormError as exc:
-        return _refused(space, exc)
+        return _refused(space, exc, sent=_sent_entry(), sent_entry_id=None)
     if not (form["topics"] or form["next_step"]):
-        return _render(space, 400, _("Please write what you talked about or the next step."))
+        return _render(space, 400, _("Please write what you talked about or the next step."), sent=_sent_entry(),
+                       sent_entry_id=None)
     now = utcnow()
     db.session.add(PairLogEntry(space_id=space.id, author_user_id=g.launch.user_id, met_on=form["met_on"],
                                 topics=form["topics"], next_step=form["next_step"], step_owner=form["step_owner"],
@@ -317,7 +324,7 @@ def edit_entry(lt: str, space_id: int, entry_id: int):
     try:
         form = load_form(EntryForm)
     except FormError as exc:
-        return _refused(space, exc)
+        return _refused(space, exc, sent=_sent_entry(), sent_entry_id=entry_id)
     submitted = rules.EntryText(form["met_on"], form["topics"], form["next_step"], form["step_owner"])
     base = form["version"]
     result = rules.edit_entry(sp.entry_text(entry), entry.version, base, submitted)
@@ -398,7 +405,7 @@ def reflection(lt: str, space_id: int):
     try:
         form = load_form(ReflectionForm)
     except FormError as exc:
-        return _refused(space, exc)
+        return _refused(space, exc, sent_reflection=request.form.get("text", ""))
     row = sp.reflection_of(space, g.launch.user_id)
     if row is None:
         row = PairReflection(space_id=space.id, user_id=g.launch.user_id)

@@ -453,3 +453,23 @@ def test_the_tool_wide_export_of_a_member_holds_what_they_wrote_in_the_space(cli
     records = data["records"]
     assert [r["topics"] for r in records["pair_log_entry"]] == [SECRET_TOPIC]  # decrypted, his own entry
     assert len(records["pair_space"]) == 1 and "pair_agreement_version" in records
+
+
+def test_a_refused_form_comes_back_with_everything_that_was_typed(client, pair):
+    p = pair
+    long_text = "Our long talk " + "x" * 2100
+    refused = _post(client, p.mentor, f"{p.space_id}/log", met_on="2026-11-20", topics=long_text,
+                    next_step="Keep this step")
+    assert refused.status_code == 413
+    body = refused.get_data(as_text=True)
+    assert long_text in body and "Keep this step" in body and "2000" in body
+    bad_date = _post(client, p.mentor, f"{p.space_id}/log", met_on="last Tuesday", topics="Kept topics")
+    assert bad_date.status_code == 400 and "Kept topics" in bad_date.get_data(as_text=True)
+    long_reflection = "What I take with me " + "y" * 2100
+    refused = _post(client, p.mentor, f"{p.space_id}/reflection", text=long_reflection)
+    assert refused.status_code == 413 and long_reflection in refused.get_data(as_text=True)
+    refused = _post(client, p.mentor, f"{p.space_id}/agreement", **{"a-how-we-meet": "z" * 2100,
+                                                                     "a-our-languages": "Kept languages",
+                                                                     "base_version": "0"})
+    assert refused.status_code == 413 and "Kept languages" in refused.get_data(as_text=True)
+    assert _count(client.application, PairLogEntry, PairLogEntry.space_id == p.space_id) == 0
