@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from lti_tool.activities.models import PlanHorizon, PlanStep
 from lti_tool.domain import pair_space as rules
@@ -238,6 +239,7 @@ def erase_user(user_id: int) -> int:
 def facts(context_pk: int) -> list[tuple[PairSpace, rules.PairFacts]]:
     """Every space of the course with its counts (no text is read)."""
     spaces = list(db.session.scalars(select(PairSpace).where(PairSpace.context_pk == context_pk)
+                                     .options(selectinload(PairSpace.mentor), selectinload(PairSpace.mentee))
                                      .order_by(PairSpace.id)))
     ids = [s.id for s in spaces]
     if not ids:

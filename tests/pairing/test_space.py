@@ -473,3 +473,17 @@ def test_a_refused_form_comes_back_with_everything_that_was_typed(client, pair):
                                                                      "base_version": "0"})
     assert refused.status_code == 413 and "Kept languages" in refused.get_data(as_text=True)
     assert _count(client.application, PairLogEntry, PairLogEntry.space_id == p.space_id) == 0
+
+
+@pytest.mark.parametrize(("locale", "title", "ui"), [
+    ("en", "Your pair space", "Meeting log"),
+    ("nl", "Jullie duoruimte", "Logboek van de gesprekken"),
+    ("uk", "Ваш спільний простір", "Журнал зустрічей"),
+    ("de", "Ihr gemeinsamer Raum", "Protokoll der Treffen"),
+])
+def test_the_space_speaks_each_persons_language(client, pair, locale, title, ui):
+    p = pair
+    reader = p.course.person(user_id=p.mentee.user_id, locale=locale)
+    body = _page(client, reader, p.space_id)
+    assert f'<html lang="{locale}">' in body and title in body and ui in body
+    assert 'lang="en"' not in body.split("<main", 1)[1]  # no part of the page fell back to English
