@@ -472,7 +472,7 @@ def facilitator(lt: str):
     } for s, f in rows]
     handled = load_args(PageArgs)["done"] == "handled"
     return render_template("pairing/space_facilitator.html", table=table,
-                           figures=sp.pair_activity(ctx),
+                           figures=rules.pair_activity([f for _space, f in rows]),
                            message=_("Marked as handled.") if handled else "", message_is_error=False)
 
 
