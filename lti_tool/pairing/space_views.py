@@ -113,13 +113,23 @@ class ConfirmForm(Schema):
     version = WholeNumber(1, MAX_ID, required=True, code="bad_version", label=lazy_gettext("Agreement version"))
 
 
+NO_DATE = lazy_gettext("Please give the date of the meeting (for example 2026-03-31). Nothing has been saved.")
+
+
 class EntryForm(Schema):
-    met_on = FormDate(required=True, code="bad_date", message=lazy_gettext(
-        "Please give the date of the meeting (for example 2026-03-31). Nothing has been saved."))
+    met_on = FormDate(required=True, code="bad_date", message=NO_DATE)
     topics = LearnerText(SHORT_TEXT, strip=True, load_default="", label=lazy_gettext("What we talked about"))
     next_step = LearnerText(SHORT_TEXT, strip=True, load_default="", label=lazy_gettext("The next small step"))
     step_owner = Choice(rules.STEP_OWNERS, load_default=rules.MENTEE, label=lazy_gettext("Who takes it"))
     version = WholeNumber(0, MAX_ID, load_default=0, code="bad_version", label=lazy_gettext("Entry version"))
+
+
+def _load_entry() -> dict[str, Any]:
+    """The meeting form; an empty date box is refused like a wrong one (a meeting always has a date)."""
+    form = load_form(EntryForm)
+    if form["met_on"] is None:
+        raise FormError("bad_date", str(NO_DATE), 400, field="met_on")
+    return form
 
 
 class StepsForm(Schema):
@@ -297,7 +307,7 @@ def confirm(lt: str, space_id: int):
 def add_entry(lt: str, space_id: int):
     space = _writable(space_id)
     try:
-        form = load_form(EntryForm)
+        form = _load_entry()
     except FormError as exc:
         return _refused(space, exc, sent=_sent_entry(), sent_entry_id=None)
     if not (form["topics"] or form["next_step"]):
@@ -322,7 +332,7 @@ def edit_entry(lt: str, space_id: int, entry_id: int):
     if entry is None or entry.space_id != space.id:
         raise LaunchError("not_found", _("This meeting is not in your log (any more). Please reload the page."), 404)
     try:
-        form = load_form(EntryForm)
+        form = _load_entry()
     except FormError as exc:
         return _refused(space, exc, sent=_sent_entry(), sent_entry_id=entry_id)
     submitted = rules.EntryText(form["met_on"], form["topics"], form["next_step"], form["step_owner"])

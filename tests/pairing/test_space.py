@@ -210,6 +210,8 @@ def test_a_meeting_needs_a_date_and_some_words(client, pair):
     assert no_date.status_code == 400 and "date of the meeting" in no_date.get_data(as_text=True)
     empty = _post(client, p.mentor, f"{p.space_id}/log", met_on="2026-11-20")
     assert empty.status_code == 400
+    no_date = _post(client, p.mentor, f"{p.space_id}/log", met_on="", topics="Kept")
+    assert no_date.status_code == 400 and "date of the meeting" in no_date.get_data(as_text=True)
 
 
 # -- shared steps -------------------------------------------------------------------------------------------
