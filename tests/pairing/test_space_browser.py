@@ -89,7 +89,7 @@ def test_a_pair_walks_from_agreement_to_closing_in_two_languages(app, live_tool,
     page.get_by_label("Озираючись на наш спільний час: що я забираю з собою?").fill("Ask first, then advise.")
     page.get_by_role("button", name="Зберегти мою рефлексію").click()
     page.wait_for_url("**done=reflection*")
-    page.get_by_role("button", name="Я готова чи готовий закрити наш спільний простір").click()
+    page.get_by_role("button", name="Підтверджую готовність закрити наш спільний простір").click()
     page.wait_for_url("**done=ready*")
     open_space(mentee)
     assert "Mariia is ready to close the space." in page.locator("#ending").inner_text()
