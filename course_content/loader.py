@@ -45,6 +45,7 @@ KIND_DIRS: dict[str, str] = {
     "workshop_agenda": "workshop-agenda",
     "self_assessment": "self-assessments/*",
     "support": "support",
+    "pair_space": "pair-space",
 }
 #: Kinds that are deep-linkable activities, in the order ``Catalog.activities`` lists them.
 ACTIVITY_KINDS = (
@@ -613,6 +614,21 @@ def _build(raw: RawActivity, lang: str, scenario_ids: tuple[str, ...]) -> m.Acti
         )
     if raw.kind == "support":
         return m.Support(**base, body=t["body"])
+    if raw.kind == "pair_space":
+        return m.PairSpace(
+            **base,
+            intro=t["intro"],
+            agreement_intro=t["agreement_intro"],
+            agreement_prompts=tuple(
+                m.AgreementPrompt(pid, **t["agreement_prompts"][pid]) for pid in meta["agreement_prompts"]
+            ),
+            log_intro=t["log_intro"],
+            steps_intro=t["steps_intro"],
+            beyond_a_mentor=t["beyond_a_mentor"],
+            ending_intro=t["ending_intro"],
+            ending_guide=tuple(m.TextSection(sid, **t["ending_guide"][sid]) for sid in meta["ending_guide"]),
+            reflection_prompt=t["reflection_prompt"],
+        )
     raise AssertionError(f"unhandled kind {raw.kind}")  # pragma: no cover
 
 
@@ -716,6 +732,9 @@ class Catalog:
 
     def support(self, lang: str | None = "en") -> m.Support:
         return self._one("support", s.SUPPORT_ID, lang)
+
+    def pair_space(self, lang: str | None = "en") -> m.PairSpace:
+        return self._one("pair_space", s.PAIR_SPACE_ID, lang)
 
 
 _cache: dict[tuple[Path, bool], Catalog] = {}

@@ -209,4 +209,26 @@ class Support(_Localised):
     body: str
 
 
-Activity = Module | Scenario | Journal | ActionPlan | TttUnit | WorkshopAgenda | SelfAssessment | Support
+@dataclass(frozen=True)
+class AgreementPrompt:
+    id: str
+    label: str
+    hint: str
+
+
+@dataclass(frozen=True)
+class PairSpace(_Localised):
+    """The texts of a mentoring pair's own space: agreement prompts, intros and the closing guide."""
+
+    intro: str
+    agreement_intro: str
+    agreement_prompts: tuple[AgreementPrompt, ...]
+    log_intro: str
+    steps_intro: str
+    beyond_a_mentor: str
+    ending_intro: str
+    ending_guide: tuple[TextSection, ...]
+    reflection_prompt: str
+
+
+Activity = Module | Scenario | Journal | ActionPlan | TttUnit | WorkshopAgenda | SelfAssessment | Support | PairSpace

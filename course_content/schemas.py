@@ -38,6 +38,7 @@ JOURNAL_ID = "reflection-journal"
 ACTION_PLAN_ID = "action-plan-30-60-90"
 WORKSHOP_AGENDA_ID = "workshop-agenda"
 SUPPORT_ID = "support-and-referral"
+PAIR_SPACE_ID = "pair-space"
 GUIDING_CATEGORIES = ("realism", "relational", "underlying")
 QUESTION_TYPES = ("levels", "multi", "single", "text")
 WORKSHOP_FORMATS = ("online", "in_person")
@@ -332,6 +333,16 @@ class SupportMeta(Strict):
     version = Version()
 
 
+class PairSpaceMeta(Strict):
+    """The mentoring pair's own space: agreement prompts and the closing conversation guide (ids)."""
+
+    id = FixedId(PAIR_SPACE_ID)
+    kind = Kind("pair_space")
+    version = Version()
+    agreement_prompts = SlugList(3)
+    ending_guide = SlugList(2)
+
+
 def _unique_or_raise(values: list[Any], field: str) -> None:
     try:
         _unique(values)
@@ -348,6 +359,7 @@ META_SCHEMAS: dict[str, type[Schema]] = {
     "workshop_agenda": WorkshopAgendaMeta,
     "self_assessment": SelfAssessmentMeta,
     "support": SupportMeta,
+    "pair_space": PairSpaceMeta,
 }
 
 
@@ -462,6 +474,23 @@ def support_lang_schema(meta: Mapping[str, Any]) -> Schema:
     return _lang({"title": Text(), "body": Text()})
 
 
+def pair_space_lang_schema(meta: Mapping[str, Any]) -> Schema:
+    return _lang(
+        {
+            "title": Text(),
+            "intro": Text(),
+            "agreement_intro": Text(),
+            "agreement_prompts": IdMap(meta["agreement_prompts"], _nested(label=Text(), hint=Text())),
+            "log_intro": Text(),
+            "steps_intro": Text(),
+            "beyond_a_mentor": Text(),
+            "ending_intro": Text(),
+            "ending_guide": IdMap(meta["ending_guide"], _nested(title=Text(), body=Text())),
+            "reflection_prompt": Text(),
+        }
+    )
+
+
 LANG_SCHEMAS: dict[str, Callable[[Mapping[str, Any]], Schema]] = {
     "module": module_lang_schema,
     "scenario": scenario_lang_schema,
@@ -471,4 +500,5 @@ LANG_SCHEMAS: dict[str, Callable[[Mapping[str, Any]], Schema]] = {
     "workshop_agenda": workshop_agenda_lang_schema,
     "self_assessment": self_assessment_lang_schema,
     "support": support_lang_schema,
+    "pair_space": pair_space_lang_schema,
 }

@@ -40,6 +40,18 @@ def _delivery_loop(tool_app, stop: threading.Event) -> None:
         stop.wait(2.0)
 
 
+def seed_pair(registration: dict) -> bool:
+    """One mentoring pair already under way in the demo course (the tool's side; the platform seeds the
+    "Your mentoring pair" link). Runs inside the tool's app context; idempotent."""
+    from demo_platform.roster import COURSE, PEOPLE
+    from demo_platform.seed import DEMO_PAIR
+    from lti_tool.pairing.demo import DemoPerson, seed_demo_pair
+
+    people = {p.sub: DemoPerson(p.sub, p.name, p.locale) for p in PEOPLE}
+    return seed_demo_pair(registration["issuer"], registration["deployment_ids"][0], COURSE["id"], COURSE["title"],
+                          mentee=people[DEMO_PAIR["mentee"]], mentor=people[DEMO_PAIR["mentor"]])
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m demo_platform.run_all")
     parser.add_argument("--host", default="127.0.0.1")
@@ -62,7 +74,9 @@ def main(argv: list[str] | None = None) -> None:
     tool_app = create_app()
     with tool_app.app_context():
         upgrade(revision="heads")
-        import_registration(registration_json(os.environ["PLATFORM_BASE_URL"]))
+        registration = registration_json(os.environ["PLATFORM_BASE_URL"])
+        import_registration(registration)
+        seed_pair(registration)
     platform_app = create_platform_app()
 
     _serve(tool_app, args.host, args.tool_port, "tool")

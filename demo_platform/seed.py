@@ -35,7 +35,18 @@ SEED_LINKS: list[dict[str, Any]] = [
         "custom": {"activity": "reflection-journal"},
         "line_item": None,
     },
+    {
+        "id": "rl-pair-space",
+        "title": "Your mentoring pair",
+        "text": "The space you share with your mentor or mentee: your agreement, meeting log and shared steps.",
+        "custom": {"activity": "pair-space"},
+        "line_item": None,
+    },
 ]
+
+#: The demo course's one published pair, already under way (see lti_tool.pairing.demo.seed_demo_pair):
+#: Olena (mentee, Ukrainian interface) and Sanne (mentor, Dutch interface).
+DEMO_PAIR = {"mentee": "u-1003", "mentor": "u-1015"}
 
 
 def new_line_item(store: Store, state: dict[str, Any], context_id: str, client_id: str, data: dict[str, Any]) -> dict[str, Any]:

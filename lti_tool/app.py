@@ -101,12 +101,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from lti_tool.lti.launch import bp as launch_bp
     from lti_tool.lti.registration import bp as registration_bp
     from lti_tool.pages import bp as pages_bp
+    from lti_tool.pairing.space_views import bp as pair_space_bp  # the published pairs' own spaces
     from lti_tool.pairing.views import bp as pairing_bp  # pairing tables and views
 
     app.register_blueprint(launch_bp)
     app.register_blueprint(registration_bp)
     app.register_blueprint(pages_bp)
     app.register_blueprint(pairing_bp)
+    app.register_blueprint(pair_space_bp)
     app.register_blueprint(services.deep_linking.bp)
     app.register_blueprint(services.link_setup.bp)
     app.register_blueprint(services.groups.bp)

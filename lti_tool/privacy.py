@@ -107,6 +107,13 @@ def erase_user(user: User) -> dict[str, int]:
             result = db.session.execute(delete(table).where(table.c[col] == user.id))
             if result.rowcount:
                 counts[table.name] = counts.get(table.name, 0) + result.rowcount
+    # A pair space is one joint record of two people: deleted with either of them (above, by its member
+    # columns); its partner-written rows go with it (SQLite does not cascade).
+    from lti_tool.pairing.space import drop_orphans
+
+    orphans = drop_orphans()
+    if orphans:
+        counts["pair_space_content"] = orphans
     db.session.execute(
         AuditEvent.__table__.update().where(AuditEvent.subject_id == user.id).values(subject_id=None)
     )

@@ -35,6 +35,7 @@ KIND_VIEWS: dict[str, tuple[str, str, str | None]] = {
     "ttt_unit": ("ttt.unit", "ttt.unit", "unit_id"),
     "workshop_agenda": ("ttt.planner", "ttt.planner", None),
     "self_assessment": ("pairing.assessment", "pairing.facilitator", "assessment_id"),  # the pairing part
+    "pair_space": ("pairspace.index", "pairspace.facilitator", None),  # a published pair's own space
 }
 
 

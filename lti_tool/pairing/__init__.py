@@ -8,4 +8,9 @@ Endpoints (blueprint "pairing", every URL under the launch token):
   pairing.erase(lt)                      POST hard-delete it (confirmation required)
   pairing.facilitator(lt)                GET  instructors: settings, proposal, accept/lock/swap/remove, publish
 Matching itself is plain Python in lti_tool.domain.matching; privacy hooks in lti_tool.pairing.privacy.
+
+After publishing, each pair has its own space (blueprint "pairspace", lti_tool.pairing.space_views): the
+mentoring agreement, meeting log, shared plan steps, help request, closing, export and erase. Storage in
+lti_tool.pairing.space (tables: space_models), rules in lti_tool.domain.pair_space; the course-level
+figures for reports: lti_tool.pairing.space.pair_activity(context_pk). Demo data: lti_tool.pairing.demo.
 """

@@ -89,4 +89,7 @@ def erase_user(user_id: int) -> None:
     db.session.execute(delete(PairingProfile).where(PairingProfile.user_id == user_id))
     db.session.execute(delete(PairingPair).where(
         or_(PairingPair.mentee_user_id == user_id, PairingPair.mentor_user_id == user_id)))
+    from lti_tool.pairing.space import erase_user as erase_spaces
+
+    erase_spaces(user_id)  # the pair spaces the person is in (one joint record of two people)
     db.session.flush()

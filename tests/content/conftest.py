@@ -95,7 +95,21 @@ class ContentTree:
         self.write("support/meta.yaml", {"id": "support-and-referral", "kind": "support", "version": 1})
         for lang in LANGUAGES:
             self.write(f"support/{lang}.yaml", {"title": f"{lang} support", "body": words(30, lang)})
+        self.pair_space()
         return self
+
+    def pair_space(self) -> None:
+        prompts, guide = ["how-we-meet", "our-languages", "pausing"], ["looking-back", "saying-goodbye"]
+        self.write("pair-space/meta.yaml", {"id": "pair-space", "kind": "pair_space", "version": 1,
+                                            "agreement_prompts": prompts, "ending_guide": guide})
+        for lang in LANGUAGES:
+            self.write(f"pair-space/{lang}.yaml", {
+                "title": f"{lang} pair space",
+                **{k: words(12, lang) for k in ("intro", "agreement_intro", "log_intro", "steps_intro",
+                                                 "beyond_a_mentor", "ending_intro", "reflection_prompt")},
+                "agreement_prompts": {p: {"label": f"{lang} {p}", "hint": words(6, lang)} for p in prompts},
+                "ending_guide": {g: {"title": f"{lang} {g}", "body": words(10, lang)} for g in guide},
+            })
 
     def module(self, mid: str, order: int) -> None:
         sections = ["arriving", "safety", "hope"]
