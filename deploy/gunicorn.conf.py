@@ -22,8 +22,8 @@ forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1"
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 access_log_format = '{"remote":"%(h)s","request":"%(r)s","status":%(s)s,"bytes":%(B)s,"ms":%(M)s,"request_id":"%({x-request-id}o)s"}'
 errorlog = "-"
-# Launch tokens are credentials: the access log writes /s/<redacted>/… (lti_tool/gunicorn_logging.py).
-logger_class = "lti_tool.gunicorn_logging.RedactingLogger"
+# Launch tokens are credentials: the access log writes /s/<redacted>/… (lti_tool/web/gunicorn_logging.py).
+logger_class = "lti_tool.web.gunicorn_logging.RedactingLogger"
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1") == "1"
 
 

@@ -8,12 +8,12 @@ from flask_babel import gettext as _
 
 from lti_tool.activities.common import catalog, check_csrf, kind_view, lang
 from lti_tool.extensions import db
-from lti_tool.forms import language_form, load_form
 from lti_tool.lti.claims import NAVIGATION
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.session import launch_required
 from lti_tool.models import LaunchSession
 from lti_tool.services.link_setup import PROGRAMME
+from lti_tool.web.forms import language_form, load_form
 
 bp = Blueprint("pages", __name__)
 bp.before_request(check_csrf)

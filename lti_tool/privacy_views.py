@@ -11,10 +11,10 @@ from marshmallow import Schema
 
 from lti_tool.activities.common import make_blueprint, template_globals
 from lti_tool.extensions import db
-from lti_tool.forms import SHORT_TEXT, FormError, LearnerText, load_form
-from lti_tool.i18n import LANGUAGES
 from lti_tool.lti.session import launch_required
 from lti_tool.privacy import erase_user, export_user
+from lti_tool.web.forms import SHORT_TEXT, FormError, LearnerText, load_form
+from lti_tool.web.i18n import LANGUAGES
 
 bp = make_blueprint("my_data", __name__)  # CSRF-checked like every activity blueprint
 

@@ -22,10 +22,19 @@ from lti_tool.activities.models import PlanHorizon, PlanStep
 from lti_tool.activities.state import create_once, get_state
 from lti_tool.domain.grading import action_plan_outcome
 from lti_tool.extensions import db
-from lti_tool.forms import SHORT_TEXT, Flag, FormDate, LearnerText, Line, form_schema, load_args, load_form
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.session import launch_required
 from lti_tool.models import utcnow
+from lti_tool.web.forms import (
+    SHORT_TEXT,
+    Flag,
+    FormDate,
+    LearnerText,
+    Line,
+    form_schema,
+    load_args,
+    load_form,
+)
 
 bp = make_blueprint("action_plan", __name__)
 PLAN_ID = "action-plan-30-60-90"

@@ -29,7 +29,10 @@ from lti_tool.activities.state import content_or_404, create_once, get_state, re
 from lti_tool.domain.grading import scenario_outcome
 from lti_tool.domain.notes import NoteConflict, apply_edit
 from lti_tool.extensions import db
-from lti_tool.forms import (
+from lti_tool.lti.errors import LaunchError
+from lti_tool.lti.session import launch_required
+from lti_tool.models import utcnow
+from lti_tool.web.forms import (
     MAX_ID,
     Choice,
     LearnerText,
@@ -40,9 +43,6 @@ from lti_tool.forms import (
     load_args,
     load_form,
 )
-from lti_tool.lti.errors import LaunchError
-from lti_tool.lti.session import launch_required
-from lti_tool.models import utcnow
 
 log = logging.getLogger(__name__)
 bp = make_blueprint("breakouts", __name__)

@@ -20,10 +20,12 @@ from sqlalchemy import bindparam, select
 
 from lti_tool.domain.grading import Outcome
 from lti_tool.extensions import db
-from lti_tool.forms import LONG_TEXT, normalise_text, too_long_message
-from lti_tool.forms import SHORT_TEXT as SHORT_TEXT  # the limits live in lti_tool.forms; importable here too
 from lti_tool.lti import csrf
 from lti_tool.lti.errors import LaunchError
+from lti_tool.web.forms import LONG_TEXT, normalise_text, too_long_message
+from lti_tool.web.forms import (
+    SHORT_TEXT as SHORT_TEXT,  # the limits live in lti_tool.web.forms; importable here too
+)
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # activity kind -> (learner endpoint, instructor endpoint, name of the id argument or None)
@@ -124,7 +126,7 @@ def context_pk() -> int:
 
 def clean_text(value: str | None, limit: int = LONG_TEXT, *, field_label: str = "") -> str:
     """Learner text as plain text: NULs removed, newlines normalised, refused (413) beyond `limit`.
-    Forms validate with `lti_tool.forms.LearnerText`, which does the same; this stays for callers that
+    Forms validate with `lti_tool.web.forms.LearnerText`, which does the same; this stays for callers that
     have not moved to a schema yet."""
     text = normalise_text(value)
     if len(text) > limit:

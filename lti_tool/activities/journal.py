@@ -15,10 +15,10 @@ from lti_tool.activities.state import get_state, update_state
 from lti_tool.domain.grading import journal_outcome
 from lti_tool.domain.journal import ExportEntry, PromptRef, parse_prompt, to_json, to_markdown
 from lti_tool.extensions import db
-from lti_tool.forms import Flag, LearnerText, Line, load_args, load_form
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.session import launch_required
 from lti_tool.models import utcnow
+from lti_tool.web.forms import Flag, LearnerText, Line, load_args, load_form
 
 bp = make_blueprint("journal", __name__)
 JOURNAL_ID = "reflection-journal"

@@ -26,9 +26,9 @@ from lti_tool.activities.state import (
 )
 from lti_tool.domain.grading import module_outcome
 from lti_tool.extensions import db
-from lti_tool.forms import TextForm, load_form, module_reflection_form
 from lti_tool.lti.session import launch_required
 from lti_tool.models import utcnow
+from lti_tool.web.forms import TextForm, load_form, module_reflection_form
 
 bp = make_blueprint("modules", __name__)
 bp.app_context_processor(template_globals)

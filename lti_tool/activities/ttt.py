@@ -21,7 +21,9 @@ from lti_tool.activities.state import content_or_404, get_state, update_state
 from lti_tool.domain.grading import steps_outcome
 from lti_tool.domain.planner import MAX_STEP_MINUTES, check_plan
 from lti_tool.extensions import db
-from lti_tool.forms import (
+from lti_tool.lti.session import launch_required
+from lti_tool.models import utcnow
+from lti_tool.web.forms import (
     Choice,
     Flag,
     FormDate,
@@ -32,8 +34,6 @@ from lti_tool.forms import (
     load_args,
     load_form,
 )
-from lti_tool.lti.session import launch_required
-from lti_tool.models import utcnow
 
 bp = make_blueprint("ttt", __name__)
 AGENDA_ID = "workshop-agenda"

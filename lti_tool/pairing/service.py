@@ -19,7 +19,6 @@ from sqlalchemy.orm import selectinload
 
 from lti_tool.domain import matching as mt
 from lti_tool.extensions import db
-from lti_tool.forms import Choice, Choices, Flag, LearnerText, form_schema, load_form
 from lti_tool.models import User, utcnow
 from lti_tool.pairing.models import (
     ACCEPTED,
@@ -34,6 +33,7 @@ from lti_tool.pairing.models import (
     PairingProfile,
     PairingRound,
 )
+from lti_tool.web.forms import Choice, Choices, Flag, LearnerText, form_schema, load_form
 
 TEXT_LIMIT = 2_000  # one free-text answer: a few sentences, not an essay
 MAX_MENTEES_LIMIT = 10

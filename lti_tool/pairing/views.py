@@ -18,17 +18,6 @@ from sqlalchemy.exc import IntegrityError
 from lti_tool.activities.common import check_csrf, csrf_token
 from lti_tool.domain.grading import self_assessment_outcome
 from lti_tool.extensions import db
-from lti_tool.forms import (
-    MAX_ID,
-    Choice,
-    Flag,
-    FormError,
-    Line,
-    WholeNumber,
-    form_schema,
-    load_args,
-    load_form,
-)
 from lti_tool.grades.models import ScoreOutbox
 from lti_tool.grades.outbox import SCORE_MAXIMUM, enqueue_score
 from lti_tool.lti.errors import LaunchError
@@ -50,6 +39,17 @@ from lti_tool.pairing.models import (
     PairingProfile,
 )
 from lti_tool.pairing.privacy import course_export
+from lti_tool.web.forms import (
+    MAX_ID,
+    Choice,
+    Flag,
+    FormError,
+    Line,
+    WholeNumber,
+    form_schema,
+    load_args,
+    load_form,
+)
 
 bp = Blueprint("pairing", __name__)
 bp.before_request(check_csrf)  # the activities' per-launch HMAC token: no cookie needed inside LMS iframes

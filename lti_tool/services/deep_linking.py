@@ -20,13 +20,13 @@ from flask_babel import get_locale, lazy_gettext
 from flask_babel import gettext as _
 from marshmallow import Schema
 
-from lti_tool import forms
 from lti_tool.domain.grading import ActivityKind
 from lti_tool.lti import csrf
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.keys import sign_jwt
 from lti_tool.lti.session import launch_required
 from lti_tool.lti.validation import DEEP_LINKING_REQUEST, DL, LTI
+from lti_tool.web import forms
 
 bp = Blueprint("deep_linking", __name__)
 

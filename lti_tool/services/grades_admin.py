@@ -14,13 +14,13 @@ from marshmallow import Schema
 from sqlalchemy import select
 
 from lti_tool.extensions import db
-from lti_tool.forms import Line, load_args
 from lti_tool.grades.models import DELIVERED, FAILED, PENDING, ScoreOutbox
 from lti_tool.lti import csrf
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.session import launch_required
 from lti_tool.models import LaunchSession, ResourceLink, User
 from lti_tool.services import delivery
+from lti_tool.web.forms import Line, load_args
 
 bp = Blueprint("grades_admin", __name__)
 

@@ -27,7 +27,6 @@ from sqlalchemy import delete, select
 
 from lti_tool.domain.groups import form_groups
 from lti_tool.extensions import db
-from lti_tool.forms import MAX_ID, Flag, FormField, Line, WholeNumber, load_args, load_form
 from lti_tool.lti import csrf
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.session import launch_required
@@ -35,6 +34,7 @@ from lti_tool.models import Context, LaunchSession, User, utcnow
 from lti_tool.services.http import ServiceError
 from lti_tool.services.models import BreakoutGroup, GroupMember, GroupSet
 from lti_tool.services.nrps import fetch_members
+from lti_tool.web.forms import MAX_ID, Flag, FormField, Line, WholeNumber, load_args, load_form
 
 bp = Blueprint("groups", __name__)
 

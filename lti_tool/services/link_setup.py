@@ -17,7 +17,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from marshmallow import Schema
 
-from lti_tool import forms
 from lti_tool.extensions import db
 from lti_tool.lti import csrf
 from lti_tool.lti.errors import LaunchError
@@ -25,6 +24,7 @@ from lti_tool.lti.session import launch_required
 from lti_tool.services.ags import SCOPE_LINEITEM, client_for
 from lti_tool.services.deep_linking import KIND_LABELS, PickerArgs, catalog_choices, matches
 from lti_tool.services.http import ServiceError
+from lti_tool.web import forms
 
 bp = Blueprint("link_setup", __name__)
 log = logging.getLogger("lti_tool.link_setup")

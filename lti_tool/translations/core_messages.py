@@ -122,7 +122,7 @@ T: dict[str, dict[str, str]] = {
     },
     "Mentor–mentee pairing": {"nl": "Mentor–mentee-koppeling", "uk": "Пари ментор–менті", "de": "Mentoring-Paare bilden"},
     "Grades sent to the course": {"nl": "Cijfers naar de cursus gestuurd", "uk": "Оцінки, надіслані до курсу", "de": "An den Kurs gesendete Bewertungen"},
-    # Form validation (lti_tool/forms.py)
+    # Form validation (lti_tool/web/forms.py)
     "this field": {"nl": "dit veld", "uk": "це поле", "de": "dieses Feld"},
     "Please check “%(field)s”: this value cannot be used here. Nothing has been saved.": {
         "nl": "Controleer „%(field)s”: deze waarde kan hier niet worden gebruikt. Er is niets opgeslagen.",

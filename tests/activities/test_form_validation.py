@@ -200,7 +200,7 @@ def test_query_arguments_never_break_a_page(client, make_launch):
     assert page.status_code == 200 and "<b>x</b>" not in page.text
 
 
-# -- module player (needs the modules.py wiring to lti_tool.forms) ---------------------------------------------
+# -- module player (needs the modules.py wiring to lti_tool.web.forms) ---------------------------------------------
 def test_module_reflection_refuses_an_unknown_button_and_over_long_answers(app, client, make_launch):
     launch = make_launch()
     resp = post(client, launch, "module/safe-start/reflect", "module/safe-start/reflect",

@@ -38,7 +38,7 @@ def test_a_lecture_of_400_valid_launches_from_one_address_is_served(app, databas
     """400 learners behind one NAT address within a minute, with the production limits: every launch is
     served. The limits are applied per hour here — stricter than the defaults' per minute — so the test proves
     the point however long this machine takes for the 400 launches."""
-    from lti_tool.ratelimit import DEFAULTS
+    from lti_tool.web.ratelimit import DEFAULTS
 
     assert all(value.endswith("/minute") for value in DEFAULTS.values())
     lecture = _app(database_url, tool_port, **{k: v.replace("minute", "hour") for k, v in DEFAULTS.items()})

@@ -15,11 +15,11 @@ from babel.messages.extract import extract_from_file
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from lti_tool.i18n import TRANSLATION_DIRECTORIES
+from lti_tool.web.i18n import TRANSLATION_DIRECTORIES
 
 PACKAGE = Path(__file__).resolve().parents[2] / "lti_tool"
 SOURCES = sorted(
-    [PACKAGE / "forms.py", PACKAGE / "pages.py", PACKAGE / "privacy_views.py"]
+    [PACKAGE / "web" / "forms.py", PACKAGE / "pages.py", PACKAGE / "privacy_views.py"]
     + [PACKAGE / "services" / f"{name}.py" for name in ("groups", "deep_linking", "grades_admin")]
     + list((PACKAGE / "pairing").glob("*.py"))
     + list((PACKAGE / "activities").glob("*.py"))

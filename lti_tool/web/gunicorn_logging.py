@@ -10,7 +10,7 @@ from typing import Any
 
 from gunicorn.glogging import Logger
 
-from lti_tool.observability import redact
+from lti_tool.web.observability import redact
 
 URL_ATOMS = ("r", "U", "q", "f", "{raw_uri}e")
 

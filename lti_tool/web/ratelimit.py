@@ -88,7 +88,7 @@ def init_rate_limits(app: Flask) -> Limiter:
 
     @app.errorhandler(429)
     def too_many(exc):
-        from lti_tool.app import error_response
+        from lti_tool.web.errors import error_response
 
         message = gettext("Too many attempts in a short time. Please wait a minute and open the activity again.")
         return error_response("rate_limited", message, 429, {"Retry-After": str(getattr(exc, "retry_after", None) or 60)})

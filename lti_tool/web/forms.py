@@ -28,8 +28,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, missing
 
-from lti_tool.i18n import LANGUAGES
 from lti_tool.lti.errors import LaunchError
+from lti_tool.web.i18n import LANGUAGES
 
 # Limits on what one field may hold: generous for reflection, bounded so a page stays usable.
 LONG_TEXT = 20_000
