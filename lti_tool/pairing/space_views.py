@@ -37,7 +37,7 @@ from sqlalchemy.exc import IntegrityError
 from lti_tool.activities.common import catalog, context_pk, lang, make_blueprint, markdown, support_text
 from lti_tool.domain import pair_space as rules
 from lti_tool.extensions import db
-from lti_tool.forms import (
+from lti_tool.web.forms import (
     MAX_ID,
     SHORT_TEXT,
     Choice,
