@@ -117,7 +117,28 @@ class FakeLms:
             return self._score(request, self.base + path[: -len("/scores")])
         if path == "/ctx/memberships":
             return self._memberships(request)
+        if path.startswith("/ctx/lineitems/"):
+            return self._lineitem(request, self.base + path)
         return Response("not found", status=404)
+
+    def _lineitem(self, request: Request, item_id: str) -> Response:
+        """One line item: GET, or PUT the whole item back (AGS 2.0), e.g. to rename its column."""
+        scopes = self._scopes_of(request)
+        if scopes is None:
+            return self._json({"error": "unauthorized"}, 401)
+        with self.lock:
+            item = self.lineitems.get(item_id)
+            if item is None:
+                return self._json({"error": "not_found"}, 404)
+            if request.method == "GET":
+                return self._json(item)
+            if request.method != "PUT" or "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem" not in scopes:
+                return self._json({"error": "insufficient_scope"}, 403)
+            body = request.get_json(force=True)
+            if body.get("id", item_id) != item_id or not isinstance(body.get("label"), str):
+                return self._json({"error": "invalid_request"}, 400)
+            item.update({k: v for k, v in body.items() if k in ("label", "scoreMaximum", "resourceId", "tag")})
+            return self._json(item)
 
     def _token(self, request: Request) -> Response:
         form = request.form
