@@ -37,6 +37,19 @@ from sqlalchemy.exc import IntegrityError
 from lti_tool.activities.common import catalog, context_pk, lang, make_blueprint, markdown, support_text
 from lti_tool.domain import pair_space as rules
 from lti_tool.extensions import db
+from lti_tool.lti.errors import LaunchError
+from lti_tool.lti.session import launch_required
+from lti_tool.models import utcnow
+from lti_tool.pairing import space as sp
+from lti_tool.pairing.service import display_name
+from lti_tool.pairing.space_models import (
+    OPEN,
+    PairHelpRequest,
+    PairLogEntry,
+    PairReflection,
+    PairSpace,
+    PairStepComment,
+)
 from lti_tool.web.forms import (
     MAX_ID,
     SHORT_TEXT,
@@ -51,19 +64,6 @@ from lti_tool.web.forms import (
     form_schema,
     load_args,
     load_form,
-)
-from lti_tool.lti.errors import LaunchError
-from lti_tool.lti.session import launch_required
-from lti_tool.models import utcnow
-from lti_tool.pairing import space as sp
-from lti_tool.pairing.service import display_name
-from lti_tool.pairing.space_models import (
-    OPEN,
-    PairHelpRequest,
-    PairLogEntry,
-    PairReflection,
-    PairSpace,
-    PairStepComment,
 )
 
 bp = make_blueprint("pairspace", __name__)
