@@ -8,7 +8,8 @@ printed without touching this file. The rules, so content authors can predict th
   kind in catalog order); an object with a ``module`` field is printed under that module instead;
 * a text field is Markdown; a tuple of texts is a list; a tuple of small objects (sections, roles,
   questions…) becomes sub-headings, or a list when each holds only one text; a mapping is listed by key;
-  identifiers (``id``, slugs, version numbers) are left out;
+  identifiers (``id``, version numbers, any value that is a lowercase slug such as ``realism``) are
+  left out;
 * a field whose name contains ``facilitator`` or ``trainer`` is for facilitators only: boxed in the
   handbook, left out of the handouts, as are whole kinds in ``FACILITATOR_KINDS``;
 * a handout holds one module and the objects pointing at it (scenarios, exercises…), learner text only.
@@ -121,6 +122,7 @@ def _text_fields(obj: Any) -> list[str]:
         f.name
         for f in dataclasses.fields(obj)
         if isinstance(getattr(obj, f.name), str)
+        and not _SLUG.match(getattr(obj, f.name))
         and f.name not in _SKIP_FIELDS
         and f.name not in _HEADLINE_FIELDS
     ]
@@ -175,7 +177,7 @@ class _Walker:
             node = Node(heading=heading, heading_lang=heading_lang, facilitator=facilitator)
             node.lang = self._fallback_lang(fpath)
             if isinstance(value, str):
-                if not value.strip():
+                if not value.strip() or _SLUG.match(value):  # empty, or an identifier such as a category
                     continue
                 node.html = _md(value)
                 if top and name in _LEAD_FIELDS:
