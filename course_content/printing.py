@@ -73,6 +73,20 @@ class PrintError(RuntimeError):
 
 
 @dataclass
+class Table:
+    """Numbers that every item of a list carries under the same keys (the agenda's minutes per format)."""
+
+    caption: str
+    columns: list[tuple[str, str | None]]  # (heading, lang)
+    rows: list[tuple[str, list[int]]]
+    total_label: str
+
+    @property
+    def totals(self) -> list[int]:
+        return [sum(row[1][i] for row in self.rows) for i in range(len(self.columns))]
+
+
+@dataclass
 class Node:
     """One printable block: an optional heading, then text, list items, facts, and child blocks.
 
@@ -86,6 +100,7 @@ class Node:
     lead: bool = False
     items: list[tuple[str, str | None]] = field(default_factory=list)
     facts: list[tuple[str, str]] = field(default_factory=list)
+    table: Table | None = None
     children: list[Node] = field(default_factory=list)
     facilitator: bool = False
     lang: str | None = None
@@ -93,7 +108,13 @@ class Node:
     outline: bool = False  # listed in the PDF outline (bookmarks)
 
     def is_empty(self) -> bool:
-        return not (self.html or self.items or self.facts or any(not c.is_empty() for c in self.children))
+        return not (
+            self.html
+            or self.items
+            or self.facts
+            or self.table
+            or any(not c.is_empty() for c in self.children)
+        )
 
 
 def _md(text: str) -> Markup:
@@ -160,14 +181,16 @@ class _Walker:
                 return "–".join(str(n) for n in numbers)
         return None
 
-    def fields(self, obj: Any, path: str = "", *, top: bool = False) -> list[Node]:
-        """The fields of ``obj`` as nodes, in declaration order."""
+    def fields(
+        self, obj: Any, path: str = "", *, top: bool = False, skip: set[str] | None = None
+    ) -> list[Node]:
+        """The fields of ``obj`` as nodes, in declaration order (``skip``: already shown in a table)."""
         nodes: list[Node] = []
         facts = Node()
         text_fields = _text_fields(obj)
         for f in dataclasses.fields(obj):
             name, value = f.name, getattr(obj, f.name)
-            if name in _SKIP_FIELDS or (not top and name in _HEADLINE_FIELDS):
+            if name in _SKIP_FIELDS or (not top and name in _HEADLINE_FIELDS) or name in (skip or ()):
                 continue
             facilitator = _is_facilitator_field(name)
             if facilitator and self.learner:
@@ -207,11 +230,40 @@ class _Walker:
                 continue
             if not node.is_empty():
                 nodes.append(node)
-        if facts.facts:
-            nodes.insert(0, facts)
+        if facts.facts:  # numbers after the opening text, before the sections
+            leads = 0
+            while leads < len(nodes) and nodes[leads].heading is None and nodes[leads].html is not None:
+                leads += 1
+            nodes.insert(leads, facts)
         return nodes
 
+    def _number_table(self, values: tuple[Any, ...]) -> tuple[str, Table] | None:
+        """A field that every item holds as ``{key: int}`` with the same keys becomes one table."""
+        if not all(dataclasses.is_dataclass(v) and _headline(v) for v in values):
+            return None
+        for f in dataclasses.fields(values[0]):
+            maps = [getattr(v, f.name, None) for v in values]
+            if not all(isinstance(mp, Mapping) and mp for mp in maps):
+                continue
+            keys = list(maps[0])
+            if all(list(mp) == keys and all(type(x) is int for x in mp.values()) for mp in maps):
+                caption, _ = self._label(f"field.{f.name}")
+                return f.name, Table(
+                    caption=caption,
+                    columns=[self._key_heading(k) for k in keys],
+                    rows=[
+                        (_headline(v) or "", [mp[k] for k in keys])
+                        for v, mp in zip(values, maps, strict=True)
+                    ],
+                    total_label=self._label("total")[0],
+                )
+        return None
+
     def _sequence(self, node: Node, values: tuple[Any, ...], path: str) -> None:
+        tabled = self._number_table(values)
+        if tabled:
+            node.table = tabled[1]
+        skip = {tabled[0]} if tabled else set()
         for value in values:
             if isinstance(value, str):
                 node.items.append((value, None))
@@ -238,7 +290,7 @@ class _Walker:
                     node.items.append((text, lang))
             else:
                 child = Node(heading=headline, lang=lang)
-                child.children = self.fields(value, f"{elem_path}.")
+                child.children = self.fields(value, f"{elem_path}.", skip=skip)
                 if not child.is_empty() or headline:
                     node.children.append(child)
 

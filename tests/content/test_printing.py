@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections import Counter
 from pathlib import Path
 
 import lxml.html
@@ -45,6 +46,23 @@ def _outline_titles(reader) -> list[str]:
     return titles
 
 
+def _structure_tags(reader) -> Counter:
+    """How often each structure type (H1, P, Table…) occurs in the tagged PDF's structure tree."""
+    counts: Counter = Counter()
+    stack = [reader.trailer["/Root"]["/StructTreeRoot"]]
+    while stack:
+        node = stack.pop().get_object()
+        if not isinstance(node, dict):
+            continue
+        if "/S" in node:
+            counts[str(node["/S"])] += 1
+        kids = node.get("/K")
+        if kids is not None:
+            kids = kids.get_object()
+            stack.extend(kids if isinstance(kids, list) else [kids])
+    return counts
+
+
 def _text(reader) -> str:
     return _flat(" ".join(page.extract_text() or "" for page in reader.pages))
 
@@ -69,7 +87,10 @@ def test_handbook_pdf_is_tagged_text_in_its_language_with_an_outline(printed: Pa
     root = reader.trailer["/Root"]
     assert root["/Lang"] == lang
     assert bool(root["/MarkInfo"]["/Marked"])  # tagged PDF: headings, paragraphs, lists for screen readers
-    assert "/StructTreeRoot" in root
+    tags = _structure_tags(reader)
+    assert tags["/H1"] >= 5 and tags["/H2"] >= len(catalog.modules(lang)) + len(catalog.ttt_units(lang))
+    assert tags["/Table"] == 1 and tags["/TH"] >= len(catalog.workshop_agenda(lang).steps)
+    assert tags["/L"] > 10 and tags["/P"] > 100
     assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
     assert reader.metadata.title.startswith(label(lang, "course_title"))
 
@@ -252,3 +273,21 @@ def test_handbook_to_a_single_file(tmp_path: Path, tree: ContentTree) -> None:
     reader = pypdf.PdfReader(out)
     assert reader.trailer["/Root"]["/Lang"] == "de"
     assert load(tree.root).module("safe-start", "de").title in _outline_titles(reader)
+
+
+def test_workshop_agenda_prints_a_minutes_table_with_totals_per_format() -> None:
+    catalog = load()
+    for lang in LANGUAGES:
+        agenda = catalog.workshop_agenda(lang)
+        page = lxml.html.fromstring(render_html(catalog, lang))
+        (table,) = page.xpath(f'//section[@id="workshop_agenda-{agenda.id}"]//table')
+        rows = [[_flat(c.text_content()) for c in tr] for tr in table.xpath("./tbody/tr")]
+        assert rows == [
+            [step.title, str(step.minutes["online"]), str(step.minutes["in_person"])] for step in agenda.steps
+        ]
+        (total,) = table.xpath("./tfoot/tr")
+        assert [c.text_content() for c in total][1:] == [
+            str(agenda.total_minutes("online")),
+            str(agenda.total_minutes("in_person")),
+        ]
+        assert [th.get("scope") for th in table.xpath(".//th")].count("col") == 2
