@@ -12,7 +12,8 @@ printed without touching this file. The rules, so content authors can predict th
   left out;
 * a field whose name contains ``facilitator`` or ``trainer`` is for facilitators only: boxed in the
   handbook, left out of the handouts, as are whole kinds in ``FACILITATOR_KINDS``;
-* a handout holds one module and the objects pointing at it (scenarios, exercises…), learner text only.
+* a handout holds one module and the objects pointing at it (scenarios, exercises…), learner text only,
+  and ends with the support text (where to find help).
 
 The HTML goes through WeasyPrint with tagged PDF (PDF/UA-1): real text, headings as the PDF outline,
 the document language set, English fallbacks marked ``lang="en"``. WeasyPrint needs Pango (Debian:
@@ -25,6 +26,7 @@ import dataclasses
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -173,8 +175,10 @@ class _Walker:
         """A short fact: a number, a range of two numbers, or a text."""
         if isinstance(value, bool):
             return None
-        if isinstance(value, int | str):
+        if isinstance(value, int | float | str):
             return str(value)
+        if isinstance(value, date):  # e.g. the day a country page was last checked
+            return value.isoformat()
         if dataclasses.is_dataclass(value):
             numbers = [getattr(value, f.name) for f in dataclasses.fields(value)]
             if numbers and all(isinstance(n, int) for n in numbers):
@@ -207,7 +211,9 @@ class _Walker:
                     node.heading, node.lead = None, name == "summary"
                 elif not top and len(text_fields) == 1 and not facilitator:
                     node.heading = None  # an element's only text needs no heading of its own
-            elif isinstance(value, int | m.IntRange | m.MinutesRange) and not isinstance(value, bool):
+            elif isinstance(value, int | float | date | m.IntRange | m.MinutesRange) and not isinstance(
+                value, bool
+            ):
                 text = self._value_text(value)
                 if text is not None:
                     facts.facts.append((heading, text))
@@ -386,7 +392,12 @@ def handout_nodes(catalog: Catalog, lang: str, module_id: str) -> Node:
     module = catalog.module(module_id, lang)
     walker = _Walker(catalog, lang, learner=True)
     node = walker.activity(module)
-    node.children.extend(_attached(catalog, walker, catalog.all(lang), module_id, learner=True))
+    objects = catalog.all(lang)
+    node.children.extend(_attached(catalog, walker, objects, module_id, learner=True))
+    for support in (o for o in objects if o.kind == "support"):  # where to find help, on every handout
+        extra = walker.activity(support)
+        extra.outline = extra.in_toc = True
+        node.children.append(extra)
     return node
 
 

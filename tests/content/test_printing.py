@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import lxml.html
@@ -139,9 +140,16 @@ def test_each_module_has_a_learner_handout_without_facilitator_notes(printed: Pa
         assert reader.trailer["/Root"]["/Lang"] == lang
         scenarios = catalog.scenarios(module=module.id, lang=lang)
         # Only this module and its scenarios: no Train-the-Trainer unit, no other module.
-        assert _outline_titles(reader) == [module.title, scenarios_label, *(sc.title for sc in scenarios)]
+        support = catalog.support(lang)
+        assert _outline_titles(reader) == [
+            module.title,
+            scenarios_label,
+            *(sc.title for sc in scenarios),
+            support.title,
+        ]
         text = _text(reader)
         assert _flat(module.sections[0].title) in text
+        assert _first_sentence(support.body) in text  # where to find help is on every handout
         for scenario in scenarios:
             assert _first_sentence(scenario.situation) in text
             for paragraph in _paragraphs(scenario.facilitator_notes):
@@ -195,6 +203,7 @@ class _MeetingExercise(m._Localised):
     worksheet: str
     trainer_notes: str
     minutes: int
+    checked: date
 
 
 def _with_exercise(catalog, lang: str):
@@ -210,6 +219,7 @@ def _with_exercise(catalog, lang: str):
         worksheet="Write down **one place** each of you would like to show the other.",
         trainer_notes="Remind pairs that nobody has to share where they come from.",
         minutes=40,
+        checked=date(2026, 11, 30),
     )
     everything = catalog.all(lang)
 
@@ -242,6 +252,7 @@ def test_a_new_content_kind_is_printed_without_changes_and_its_trainer_notes_sta
     assert "Choose a quiet route" in html and "<strong>one place</strong>" in html
     # A field without a Ukrainian label gets an English heading, marked as English for screen readers.
     assert '<h5 lang="en">Worksheet</h5>' in html or 'lang="en">Worksheet</h' in html
+    assert "2026-11-30" in html  # a date (when a page was checked) is printed, not dropped
     assert "Remind pairs" in html  # the handbook keeps trainer notes...
     handout = render_html(catalog, "uk", module_id="safe-start")
     assert "Choose a quiet route" in handout
