@@ -67,6 +67,7 @@ _SKIP_FIELDS = frozenset(
 #: Top-level text fields printed without a heading of their own (they open the object).
 _LEAD_FIELDS = ("summary", "intro", "body")
 _HEADLINE_FIELDS = ("title", "name", "label")
+_HEADLINE_FIELDS_SET = frozenset(_HEADLINE_FIELDS)
 _SLUG = re.compile(r"^[a-z0-9]+([-_][a-z0-9]+)*$")
 
 
@@ -100,7 +101,7 @@ class Node:
     anchor: str | None = None
     html: Markup | None = None
     lead: bool = False
-    items: list[tuple[str, str | None]] = field(default_factory=list)
+    items: list[tuple[Markup, str | None]] = field(default_factory=list)  # (inline Markdown, lang)
     facts: list[tuple[str, str]] = field(default_factory=list)
     table: Table | None = None
     children: list[Node] = field(default_factory=list)
@@ -122,6 +123,22 @@ class Node:
 def _md(text: str) -> Markup:
     # Raw HTML is disabled in the shared Markdown renderer, so the output is safe to mark up as-is.
     return Markup(_markdown().render(text or ""))
+
+
+def _md_inline(text: str) -> Markup:
+    """One list item: **bold** and the like, without a paragraph around it."""
+    return Markup(_markdown().renderInline(text or ""))
+
+
+def _printable(value: Any) -> bool:
+    """False for what the walker would leave out anyway: None, empty values, slugs, flags."""
+    if value is None or isinstance(value, bool):
+        return False
+    if isinstance(value, str):
+        return bool(value.strip()) and not _SLUG.match(value)
+    if isinstance(value, tuple | Mapping):
+        return bool(value)
+    return True
 
 
 def _is_facilitator_field(name: str) -> bool:
@@ -272,28 +289,27 @@ class _Walker:
         skip = {tabled[0]} if tabled else set()
         for value in values:
             if isinstance(value, str):
-                node.items.append((value, None))
+                node.items.append((_md_inline(value), None))
                 continue
             if not dataclasses.is_dataclass(value):
                 continue
             elem_path = f"{path}{getattr(value, 'id', '')}"
             headline = _headline(value)
             texts = _text_fields(value)
-            rest = [
+            rest = [  # anything printable besides its headline and texts
                 f.name
                 for f in dataclasses.fields(value)
-                if f.name not in _SKIP_FIELDS
-                and f.name not in _HEADLINE_FIELDS
+                if f.name not in _SKIP_FIELDS | _HEADLINE_FIELDS_SET | skip
                 and f.name not in texts
-                and not (isinstance(getattr(value, f.name), tuple) and not getattr(value, f.name))
+                and _printable(getattr(value, f.name))
             ]
             lang = self._fallback_lang(elem_path)
             if headline and not texts and not rest:
-                node.items.append((headline, lang))
+                node.items.append((_md_inline(headline), lang))
             elif not headline and len(texts) == 1 and not rest:
                 text = getattr(value, texts[0])
                 if text.strip():
-                    node.items.append((text, lang))
+                    node.items.append((_md_inline(text), lang))
             else:
                 child = Node(heading=headline, lang=lang)
                 child.children = self.fields(value, f"{elem_path}.", skip=skip)
