@@ -20,7 +20,7 @@ from course_content import LANGUAGES, load
 from course_content import model as m
 from course_content.__main__ import main
 from course_content.labels import label, print_label
-from course_content.printing import handbook_parts, render_html
+from course_content.printing import build_handouts, handbook_parts, render_html
 from tests.content.conftest import ContentTree
 
 pypdf = pytest.importorskip("pypdf")
@@ -302,3 +302,19 @@ def test_workshop_agenda_prints_a_minutes_table_with_totals_per_format() -> None
             str(agenda.total_minutes("in_person")),
         ]
         assert [th.get("scope") for th in table.xpath(".//th")].count("col") == 2
+
+
+def test_guiding_questions_print_as_a_list_in_the_handout() -> None:
+    catalog = load()
+    scenario = catalog.scenarios(module="safe-start", lang="nl")[0]
+    page = lxml.html.fromstring(render_html(catalog, "nl", module_id="safe-start"))
+    items = {_flat(li.text_content()) for li in page.xpath("//main//li")}
+    assert {_flat(q.text) for q in scenario.guiding_questions} <= items
+
+
+def test_same_content_gives_the_same_pdf_bytes(tmp_path: Path, tree: ContentTree) -> None:
+    catalog = load(tree.root)
+    first = build_handouts(catalog, tmp_path / "a", lang="uk")
+    second = build_handouts(catalog, tmp_path / "b", lang="uk")
+    assert [p.name for p in first] == [p.name for p in second] and len(first) == len(catalog.modules("uk"))
+    assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
