@@ -23,6 +23,7 @@ the document language set, English fallbacks marked ``lang="en"``. WeasyPrint ne
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -474,9 +475,14 @@ def write_pdf(html_text: str, out: Path) -> Path:
             "`apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core`."
         ) from exc
     out.parent.mkdir(parents=True, exist_ok=True)
-    HTML(string=html_text, base_url=str(Path(__file__).parent)).write_pdf(
-        out, pdf_variant="pdf/ua-1", pdf_identifier=b"natalli-course-content"
-    )
+    partial = out.with_name(f".{out.name}.partial")  # a failed render never leaves half a PDF behind
+    try:
+        HTML(string=html_text, base_url=str(Path(__file__).parent)).write_pdf(
+            partial, pdf_variant="pdf/ua-1", pdf_identifier=b"natalli-course-content"
+        )
+        os.replace(partial, out)
+    finally:
+        partial.unlink(missing_ok=True)
     return out
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sys
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -318,3 +319,13 @@ def test_same_content_gives_the_same_pdf_bytes(tmp_path: Path, tree: ContentTree
     second = build_handouts(catalog, tmp_path / "b", lang="uk")
     assert [p.name for p in first] == [p.name for p in second] and len(first) == len(catalog.modules("uk"))
     assert [p.read_bytes() for p in first] == [p.read_bytes() for p in second]
+
+
+def test_without_the_pdf_engine_the_command_names_what_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # as if WeasyPrint (or Pango) were missing
+    assert main(["build", "handouts", str(tmp_path / "out"), "--lang", "en"]) == 1
+    err = capsys.readouterr().err
+    assert "WeasyPrint cannot start" in err and "libpango-1.0-0" in err and "make setup" in err
+    assert not list(tmp_path.rglob("*.pdf"))
