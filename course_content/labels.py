@@ -197,7 +197,7 @@ PRINT_LABELS: dict[str, dict[str, str]] = {
     },
     "uk": {
         "handbook": "Посібник для фасилітаторів",
-        "handout": "Матеріали для учасниць",
+        "handout": "Роздатковий матеріал",
         "contents": "Зміст",
         "content_version": "Версія змісту {version}",
         "page": "Сторінка",
