@@ -329,3 +329,12 @@ def test_without_the_pdf_engine_the_command_names_what_to_install(
     err = capsys.readouterr().err
     assert "WeasyPrint cannot start" in err and "libpango-1.0-0" in err and "make setup" in err
     assert not list(tmp_path.rglob("*.pdf"))
+
+
+def test_print_labels_exist_in_every_language() -> None:
+    from course_content.labels import PRINT_LABELS
+
+    english = set(PRINT_LABELS["en"])
+    for lang in LANGUAGES:
+        assert set(PRINT_LABELS[lang]) == english, lang
+        assert all(text.strip() for text in PRINT_LABELS[lang].values())
