@@ -338,3 +338,13 @@ def test_print_labels_exist_in_every_language() -> None:
     for lang in LANGUAGES:
         assert set(PRINT_LABELS[lang]) == english, lang
         assert all(text.strip() for text in PRINT_LABELS[lang].values())
+
+
+@pytest.mark.parametrize("target", ["handbook", "handouts", "print"])
+def test_print_refuses_broken_content_and_writes_nothing(
+    tree: ContentTree, tmp_path: Path, target: str, capsys
+) -> None:
+    tree.edit("support/meta.yaml", lambda d: d.update(kind="supprt"))
+    assert main(["build", target, str(tmp_path / "out"), "--root", str(tree.root), "--lang", "all"]) == 1
+    assert "support/meta.yaml: kind: Must be 'support'." in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
