@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 $(VENV)/.installed: pyproject.toml xblocks/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]' -e ./xblocks
+	$(PY) -m pip install -q -e '.[test,print]' -e ./xblocks
 	touch $@
 
 setup: $(VENV)/.installed

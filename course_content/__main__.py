@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from .loader import LANGUAGES, MISSING_TRANSLATION, ContentError, Issue, Scan, load, scan
+from .loader import LANGUAGES, MISSING_TRANSLATION, Catalog, ContentError, Issue, Scan, load, scan
 
 #: Above this many missing translations in one file, print one summary line instead of one per field.
 COLLAPSE_AFTER = 6
@@ -70,6 +70,27 @@ def report(result: Scan, out: TextIO, *, verbose: bool = False) -> int:
     return 0
 
 
+PRINT_TARGETS = ("handbook", "handouts", "print")
+
+
+def _build_print(catalog: Catalog, target: str, out: Path, lang: str) -> int:
+    """Write the PDFs and print one path per line; a missing PDF engine is a readable error."""
+    from .printing import PrintError, build_handbook, build_handouts
+
+    try:
+        paths = []
+        if target in ("handbook", "print"):
+            paths += build_handbook(catalog, out, lang=lang)
+        if target in ("handouts", "print"):
+            paths += build_handouts(catalog, out if target == "handouts" else out / "handouts", lang=lang)
+    except PrintError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for path in paths:
+        print(path)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m course_content", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -78,13 +99,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     val.add_argument("--root", type=Path, default=None, help="activities folder (default: the packaged one)")
     val.add_argument("-v", "--verbose", action="store_true", help="list every missing field separately")
 
-    build = sub.add_parser("build", help="build an importable package")
+    build = sub.add_parser("build", help="build an importable package or the printable PDFs")
     build.add_argument(
-        "target", choices=("olx", "cc"), help="olx: Open edX course .tar.gz; cc: Common Cartridge"
+        "target",
+        choices=("olx", "cc", *PRINT_TARGETS),
+        help="olx: Open edX course .tar.gz; cc: Common Cartridge; handbook: facilitator handbook PDF; "
+        "handouts: one learner PDF per module; print: handbook and handouts",
     )
     build.add_argument("out", type=Path, help="output file (or an existing directory)")
     build.add_argument("--root", type=Path, default=None)
-    build.add_argument("--lang", default="en", choices=LANGUAGES)
+    build.add_argument(
+        "--lang", default="en", choices=(*LANGUAGES, "all"), help="'all': every language (PDFs only)"
+    )
     build.add_argument(
         "--tool-url", default=None, help="cc: tool base URL (default: $TOOL_BASE_URL or :5000)"
     )
@@ -116,6 +142,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ContentError as exc:
         print(exc, file=sys.stderr)
         return 1
+    if args.target in PRINT_TARGETS:
+        return _build_print(catalog, args.target, args.out, args.lang)
+    if args.lang == "all":
+        parser.error(f"--lang all is for the PDFs; build {args.target} takes one language")
     if args.target == "olx":
         from .build_olx import build_olx
 

@@ -696,6 +696,11 @@ class Catalog:
             refs.append(m.ActivityRef(aid, kind, obj.title, summary))
         return refs
 
+    def all(self, lang: str | None = "en") -> list[m.Activity]:
+        """Every object of every kind (support included) in catalog order, for builders that walk it all."""
+        lang = normalise_lang(lang)
+        return [self._objects[(lang, aid)] for _kind, aid in self._order]
+
     # ---- per kind
     def modules(self, lang: str | None = "en") -> list[m.Module]:
         return self._of_kind("module", lang)
