@@ -153,3 +153,29 @@ def test_score_given_scales_and_rounds_to_four_places():
     assert module_outcome(["a", "b"], ["a", "b"], True).score_given(7) == 7
     assert Outcome(True, 1 / 3, ActivityProgress.COMPLETED).score_given(1) == 0.3333
     assert Outcome(True, 2 / 3, ActivityProgress.COMPLETED).score_given(1) == 0.6667
+
+
+def test_not_completed_is_false_not_just_falsy():
+    # `completed` goes into the gradebook payload and the XBlocks' JSON: it must be a real boolean.
+    assert scenario_outcome(True, False, False).completed is False
+    assert self_assessment_outcome(0).completed is False
+    assert module_outcome(["a"], [], False).completed is False
+
+
+def test_scenario_completion_scores_exactly_one():
+    assert scenario_outcome(True, True, False).score == 1.0
+    assert scenario_outcome(False, False, True).score == 1.0
+
+
+def test_opening_an_activity_counts_as_started_by_default():
+    assert module_outcome(["a"], [], False).activity_progress is ActivityProgress.STARTED
+    assert action_plan_outcome({}).activity_progress is ActivityProgress.STARTED
+    assert action_plan_outcome({}, started=False).activity_progress is ActivityProgress.INITIALIZED
+
+
+def test_a_single_step_completes_on_that_step_and_scores_are_shares():
+    one = steps_outcome(["x"], ["x"])
+    assert one.completed and one.score == 1.0
+    half = steps_outcome(["x", "y"], ["y"])
+    assert half.score == 0.5
+    assert steps_outcome(["x", "y", "z", "w"], ["x"]).score == 0.25

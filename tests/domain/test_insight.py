@@ -75,3 +75,10 @@ def test_default_top_is_fifteen():
     texts = [(i, " ; ".join(vocabulary)) for i in range(5)]
     ranked = themes(texts)
     assert ranked is not None and len(ranked) == 15
+
+
+def test_a_custom_minimum_reaches_the_themes():
+    three = [(i, "patience") for i in range(3)]
+    assert themes(three) is None
+    assert themes(three, minimum=3) == [("patience", 3)]
+    assert themes(three[:2], minimum=3) is None

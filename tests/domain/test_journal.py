@@ -76,3 +76,8 @@ def test_markdown_export_marks_private_and_shared_and_keeps_lines():
 
 def test_markdown_export_of_no_entries_is_just_the_heading():
     assert to_markdown([], "My journal", "C", LABELS) == "# My journal\n\nCourse: C\n"
+
+
+def test_json_export_is_indented_for_reading():
+    raw = to_json([], "Course A")
+    assert raw == '{\n  "course": "Course A",\n  "entries": []\n}'

@@ -184,3 +184,74 @@ def test_reasons_follow_the_content_order_then_the_alphabet():
     offered = explain(mentee, mentor, domain_order=["law", "it"])[1]
     assert offered.items == ("law", "it", "art", "zoology")
     assert explain(mentee, mentor)[1].items == ("art", "it", "law", "zoology")
+
+
+def test_a_mentor_with_a_locked_mentee_is_used_last():
+    # Equal fit everywhere: the new mentee goes to the mentor who has nobody yet, not to a second place.
+    result = match([person(1), person(2)], [person(8), person(9)], locked=[(1, 8)])
+    assert [(p.mentee, p.mentor) for p in result.pairs] == [(1, 8), (2, 9)]
+
+
+def test_a_locked_pair_leaves_exactly_the_remaining_places():
+    two_places = match([person(1), person(2)], [person(9)], Settings(max_mentees=2), locked=[(1, 9)])
+    assert [(p.mentee, p.mentor) for p in two_places.pairs] == [(1, 9), (2, 9)]
+    three_places = match([person(1), person(2), person(3), person(4)], [person(9)], Settings(max_mentees=3),
+                         locked=[(1, 9), (2, 9)])
+    assert len(three_places.pairs) == 3
+    assert [(u.person, u.reason) for u in three_places.unmatched] == [(4, mt.CAPACITY_FULL)]
+
+
+def test_two_locked_pairs_in_opposite_directions_are_the_facilitators_choice():
+    both = [person(1), person(2)]
+    result = match(both, both, locked=[(1, 2), (2, 1)])
+    assert [(p.mentee, p.mentor, p.locked) for p in result.pairs] == [(2, 1, True), (1, 2, True)]
+
+
+def test_of_two_people_in_both_roles_the_weaker_direction_gives_way():
+    one = person(1, areas={"law"})  # wants law, which 2 offers: 1 -> 2 fits well
+    two = person(2, areas={"law"})  # 1 offers nothing: 2 -> 1 fits poorly
+    one_as_mentor = person(1, areas=set())
+    assert fit(one, two) > fit(two, one_as_mentor)
+    result = match([one, two], [one_as_mentor, two])
+    assert [(p.mentee, p.mentor) for p in result.pairs] == [(1, 2)]
+    assert {(u.person, u.side) for u in result.unmatched} == {(2, "mentee"), (1, "mentor")}
+
+
+def test_mentor_of_answers_none_for_somebody_without_a_mentor():
+    result = match([person(1), person(2)], [person(9)], Settings(max_mentees=1))
+    unmatched = next(u.person for u in result.unmatched)
+    assert result.mentor_of(unmatched) is None
+    assert result.mentor_of(3 - unmatched) == 9
+
+
+def test_a_pair_score_is_rounded_to_four_places():
+    mentee = person(1, areas={f"area{i}" for i in range(7)})
+    mentor = person(2, areas={"area0"})
+    assert fit(mentee, mentor) == pytest.approx(6 / 7)
+    assert mt.make_pair(mentee, mentor).score == 0.8571
+
+
+def test_the_content_order_reaches_every_pair_and_every_list():
+    areas = {"law", "it", "art"}
+    mentee = person(1, areas=areas)
+    offers = person(8, areas=areas)
+    strong = person(9, strengths={a: 4 for a in areas})
+    order = ["law", "it", "art"]
+    locked = match([mentee], [offers], locked=[(1, 8)], domain_order=order).pairs[0]
+    assert locked.reasons[1] == Reason(mt.OFFERS_WANTED, ("law", "it", "art"))
+    assigned = match([mentee], [strong], domain_order=order).pairs[0]
+    assert assigned.reasons[1] == Reason(mt.EXPERIENCED_IN_WANTED, ("law", "it", "art"))
+    assert mt.make_pair(mentee, offers, domain_order=order).reasons[1].items == ("law", "it", "art")
+
+
+def test_reason_json_names_its_fields_exactly():
+    # Reasons are stored with a proposal: a renamed field would silently lose the stored explanations.
+    reason = Reason(mt.OFFERS_WANTED, ("law", "it"))
+    assert reason.to_json() == {"code": mt.OFFERS_WANTED, "items": ["law", "it"]}
+    stored = {"code": mt.TIME_SHORT, "items": ["x"], "mentee": WEEKLY, "mentor": MONTH}
+    assert Reason.from_json(stored) == Reason(mt.TIME_SHORT, ("x",), WEEKLY, MONTH)
+
+
+def test_max_mentees_below_one_is_refused_with_a_reason():
+    with pytest.raises(ValueError, match="max_mentees must be at least 1"):
+        match([person(1)], [person(2)], Settings(max_mentees=0))

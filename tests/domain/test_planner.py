@@ -116,3 +116,23 @@ def test_minutes_refused(raw):
 
 def test_a_step_may_take_at_most_four_hours():
     assert MAX_STEP_MINUTES == 240
+
+
+@pytest.mark.parametrize(
+    ("args", "levels"),
+    [
+        (({"a": 80}, "online", 14, 3), {"too_short": "warn", "few_participants": "warn", "breakout_size": "warn",
+                                        "uneven_groups": "warn"}),
+        (({"a": 130}, "online", 26, 5), {"too_long": "warn", "many_participants": "warn", "groups": "ok"}),
+        (({"a": 100}, "online", 20, 5), {"time_ok": "ok", "groups": "ok"}),
+    ],
+)
+def test_every_finding_has_its_level(args, levels):
+    # The level picks how a finding looks (a warning or a confirmation): a wrong one misleads the trainer.
+    assert {a.code: a.level for a in check_plan(*args).advice} == levels
+
+
+def test_a_single_participant_is_one_group_too_small():
+    check = check_plan({"a": 100}, "online", 1, 5)
+    assert check.groups == 1
+    assert "uneven_groups" in codes(check)
