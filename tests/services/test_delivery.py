@@ -322,12 +322,15 @@ def test_backoff_grows_and_is_capped():
 
 
 def test_tokens_shared_through_redis(app, lms, monkeypatch):
-    redis = pytest.importorskip("redis")
+    import redis
+
+    from tests.support.requirements import unavailable
+
     client = redis.Redis.from_url("redis://127.0.0.1:6379/15")
     try:
         client.ping()
     except redis.RedisError:
-        pytest.skip("no Redis on 127.0.0.1:6379")
+        unavailable("no Redis on 127.0.0.1:6379")  # skips on a laptop without Redis; fails in CI
     client.flushdb()
     from lti_tool.services import tokens
 
