@@ -203,8 +203,9 @@ def test_a_locked_pair_leaves_exactly_the_remaining_places():
 
 def test_two_locked_pairs_in_opposite_directions_are_the_facilitators_choice():
     both = [person(1), person(2)]
-    result = match(both, both, locked=[(1, 2), (2, 1)])
-    assert [(p.mentee, p.mentor, p.locked) for p in result.pairs] == [(2, 1, True), (1, 2, True)]
+    result = match([*both, person(3)], both, locked=[(1, 2), (2, 1)])  # 3 makes the solver run around them
+    assert {(p.mentee, p.mentor) for p in result.pairs if p.locked} == {(1, 2), (2, 1)}
+    assert result.mentor_of(3) in {1, 2}
 
 
 def test_of_two_people_in_both_roles_the_weaker_direction_gives_way():
@@ -253,5 +254,5 @@ def test_reason_json_names_its_fields_exactly():
 
 
 def test_max_mentees_below_one_is_refused_with_a_reason():
-    with pytest.raises(ValueError, match="max_mentees must be at least 1"):
+    with pytest.raises(ValueError, match=r"^max_mentees must be at least 1$"):
         match([person(1)], [person(2)], Settings(max_mentees=0))
