@@ -1,18 +1,33 @@
 """Every activity page in a real browser: axe-core reports no serious or critical violations, at 320 px
-and on a laptop, and nothing scrolls sideways at 320 px. Skipped where Playwright/Chromium are missing."""
+and on a laptop, and nothing scrolls sideways at 320 px. Chromium or Playwright missing fails like the other
+browser tests (tests/support/requirements.py): skipped only on purpose, and never in CI."""
 
 from __future__ import annotations
 
-import shutil
+from types import ModuleType
 
 import pytest
 
 from tests.activities.conftest import csrf_of
+from tests.support.requirements import CHROMIUM, require_browser
 
-playwright = pytest.importorskip("playwright.sync_api")
-axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="no Chromium on this machine")
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def playwright() -> ModuleType:
+    require_browser(CHROMIUM)
+    import playwright.sync_api
+
+    return playwright.sync_api
+
+
+@pytest.fixture(scope="module")
+def axe_module() -> ModuleType:
+    require_browser(CHROMIUM)
+    import axe_playwright_python.sync_playwright
+
+    return axe_playwright_python.sync_playwright
 SCENARIO = "the-quiet-video-call"
 
 
@@ -60,7 +75,7 @@ def pages(app, client, make_launch, form_groups) -> list[str]:
     ]
 
 
-def test_pages_pass_axe_and_fit_320px(app, live_tool, pages):
+def test_pages_pass_axe_and_fit_320px(app, live_tool, pages, playwright, axe_module):
     axe = axe_module.Axe()
     problems: list[str] = []
     with playwright.sync_playwright() as pw:
@@ -86,7 +101,7 @@ def test_pages_pass_axe_and_fit_320px(app, live_tool, pages):
     assert not problems, "\n".join(problems)
 
 
-def test_autosave_and_kept_text_in_browser(app, live_tool, make_launch):
+def test_autosave_and_kept_text_in_browser(app, live_tool, make_launch, playwright):
     """Typing saves by itself; when the launch has expired, the page says the text is kept locally."""
     launch = make_launch()
     with playwright.sync_playwright() as pw:
@@ -116,7 +131,7 @@ def test_autosave_and_kept_text_in_browser(app, live_tool, make_launch):
             browser.close()
 
 
-def test_group_note_picks_up_a_newer_version(app, live_tool, client, make_launch, form_groups):
+def test_group_note_picks_up_a_newer_version(app, live_tool, client, make_launch, form_groups, playwright):
     """An open, untouched group note takes a group member's newer text (and version) by itself."""
     anna = make_launch(activity=SCENARIO, sub="anna")
     bohdana = make_launch(activity=SCENARIO, sub="bohdana")

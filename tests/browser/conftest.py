@@ -24,6 +24,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from tests.support.platform import free_port
+from tests.support.requirements import require_browser
 
 CHROMIUM = os.environ.get("NATALLI_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -47,20 +48,11 @@ LAUNCH_TIMEOUT_MS = 30_000
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Headless Chromium from Debian. Missing Chromium fails loudly; NATALLI_SKIP_BROWSER=1 skips instead."""
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("NATALLI_SKIP_BROWSER") == "1":
-            pytest.skip("NATALLI_SKIP_BROWSER=1: browser tests skipped")
-        pytest.fail(
-            f"{CHROMIUM} is missing, so the browser and accessibility tests cannot run. Install Debian's "
-            "Chromium with `apt-get install -y chromium` (never `playwright install`), or set "
-            "NATALLI_SKIP_BROWSER=1 to skip these tests on purpose.",
-            pytrace=False,
-        )
-    try:
-        from playwright.sync_api import expect, sync_playwright
-    except ImportError:  # pragma: no cover - depends on the environment
-        pytest.fail("Playwright is not installed: `.venv/bin/pip install -e '.[test]'`.", pytrace=False)
+    """Headless Chromium from Debian. Missing Chromium fails loudly; NATALLI_SKIP_BROWSER=1 skips instead
+    (except in CI, where nothing is skipped for a missing browser)."""
+    require_browser(CHROMIUM)
+    from playwright.sync_api import expect, sync_playwright
+
     expect.set_options(timeout=TIMEOUT_MS)
     with sync_playwright() as pw:
         instance = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)

@@ -136,7 +136,7 @@ def test_the_installed_package_migrates_and_serves_as_the_image_does(installed_p
             except requests.ConnectionError:
                 assert server.poll() is None, f"gunicorn exited: {server.stderr.read()[-2000:]}"
                 assert time.monotonic() < deadline, "gunicorn did not answer within 60 s"
-                time.sleep(0.2)
+                time.sleep(0.2)  # synchronisation: poll until the packaged CMD has bound its own port
         assert health.status_code == 200 and health.json() == {"status": "ok"}
         ready = requests.get(base + "/readyz", timeout=5)
         assert ready.status_code == 200 and ready.json()["checks"]["database"] == "ok"

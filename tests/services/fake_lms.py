@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
@@ -20,6 +19,7 @@ from werkzeug.wrappers import Request, Response
 from tests.support.platform import free_port
 
 SCORE_TYPE = "application/vnd.ims.lis.v1.score+json"
+HOLD_LIMIT_SECONDS = 30
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -40,6 +40,7 @@ class FakeLms:
 
     # -- control ------------------------------------------------------------------------------------------
     def reset(self) -> None:
+        self.release_held()  # a request a previous test left waiting must not hang on
         with self.lock:
             self.token_requests: list[dict[str, Any]] = []
             self.tokens: dict[str, set[str]] = {}
@@ -48,7 +49,11 @@ class FakeLms:
             self.score_attempts = 0
             self.mode = "ok"  # ok | down | slow | reject | ratelimit
             self.reject_message = "User not enrolled in this course"
-            self.slow_seconds = 2.0
+            # "slow" modes hold a score request until the test calls release_held() (after the tool has
+            # given up waiting), so "the tool timed out first" never depends on how fast the machine is.
+            self._release = threading.Event()
+            self.recorded = threading.Event()  # set whenever a score is stored
+            self.held = 0
             self.token_lifetime = 3600
             self.members: list[dict[str, Any]] = []
             self.page_size = 10
@@ -57,6 +62,21 @@ class FakeLms:
             self.lineitem_posts = 0
             self.ignore_filter = False
             self.lineitem_page_size = 0  # 0: one page
+
+    def release_held(self) -> None:
+        """Let every score request held so far finish; requests arriving later are held again."""
+        with self.lock:
+            release = getattr(self, "_release", None)
+            self._release = threading.Event()
+        if release is not None:
+            release.set()
+
+    def _hold(self) -> None:
+        with self.lock:
+            release = self._release
+            self.held += 1
+        # The bound only keeps a forgotten request from blocking a server thread forever.
+        release.wait(HOLD_LIMIT_SECONDS)
 
     def registration(self, issuer: str = "https://lms.example.org", client_id: str = "natalli-client") -> dict[str, Any]:
         return {
@@ -200,10 +220,10 @@ class FakeLms:
         if mode == "error500":
             return Response("Internal error", status=500)
         if mode == "slow":  # hangs past the tool's timeout, then gives up without recording anything
-            time.sleep(self.slow_seconds)
+            self._hold()
             return Response("Gateway Timeout", status=504)
         if mode == "slow_then_record":  # records the score, but only after the tool stopped waiting
-            time.sleep(self.slow_seconds)
+            self._hold()
         if mode == "ratelimit":
             return self._json({"error": "slow down"}, 429, Retry_After="30")
         scopes = self._scopes_of(request)
@@ -224,6 +244,7 @@ class FakeLms:
                 # AGS: never replace a result with an older (or equally old) score.
                 return self._json({"error": "conflict", "message": "A newer score is already recorded"}, 409)
             self.scores.setdefault(lineitem, []).append(score)
+        self.recorded.set()
         return Response(status=204)
 
     def _memberships(self, request: Request) -> Response:
