@@ -171,6 +171,24 @@ class Stack:
                 time.sleep(0.1)
         raise RuntimeError(f"{name} did not start; see {self.work}")
 
+    def log_sizes(self) -> list[int]:
+        return [(self.work / f"node{i + 1}.log").stat().st_size for i in range(len(self.nodes))]
+
+    def server_times(self, since: list[int]) -> dict[str, list[float]]:
+        """Seconds each request spent inside a worker (the access log's "ms", deploy/gunicorn.conf.py's
+        format), by kind, for requests logged after `since`: the rest of a learner's wait is the queue."""
+        times: dict[str, list[float]] = defaultdict(list)
+        for i, offset in enumerate(since):
+            with open(self.work / f"node{i + 1}.log", encoding="utf-8", errors="replace") as log:
+                log.seek(offset)
+                for line in log:
+                    if not line.startswith('{"remote"'):
+                        continue
+                    entry = json.loads(line)
+                    path = entry["request"].split(" ")[1] if " " in entry["request"] else ""
+                    times[request_kind(path)].append(entry["ms"] / 1000)
+        return times
+
     def workers_per_node(self) -> int:
         return len(self.nodes[0].workers())
 
@@ -192,6 +210,15 @@ class Stack:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+
+
+def request_kind(path: str) -> str:
+    for fragment, kind in (("/lti/login", "login"), ("/lti/launch", "launch"), ("/section/", "section page"),
+                           ("/reflect/", "autosave"), ("/reflect", "reflection page"), ("note.json", "group note (json)"),
+                           ("/scenario/", "group note page")):
+        if fragment in path:
+            return kind
+    return "other"
 
 
 # --- the driver -----------------------------------------------------------------------------------------
@@ -418,17 +445,26 @@ def run_lecture(stack: Stack, args: argparse.Namespace, app: Any) -> tuple[Resul
     results.groups_opening = len(together)
     rng = random.Random(19)
     arrivals = sorted(rng.uniform(0, args.window) for _ in subs)
-    threads = []
-    start = time.perf_counter()
-    for index, (sub, at) in enumerate(zip(subs, arrivals, strict=True)):
+    first_request: list[float] = []
+
+    def arrive(index: int, sub: str, at: float) -> None:
+        # Every learner's thread exists before the lecture and sleeps until its own moment, so a busy driver
+        # cannot delay arrivals by being slow to start threads.
         delay = start + at - time.perf_counter()
         if delay > 0:
             time.sleep(delay)
-        thread = threading.Thread(target=learner, args=(stack, results, args, index, sub,
-                                                        together.get(group_of.get(sub, ""))), daemon=True)
+        with results.lock:
+            first_request.append(time.perf_counter() - start)
+        learner(stack, results, args, index, sub, together.get(group_of.get(sub, "")))
+
+    threads = [threading.Thread(target=arrive, args=(index, sub, at), daemon=True)
+               for index, (sub, at) in enumerate(zip(subs, arrivals, strict=True))]
+    start = time.perf_counter() + 1.0  # all threads are up by then
+    for thread in threads:
         thread.start()
-        threads.append(thread)
-    launched_in = time.perf_counter() - start
+    while time.perf_counter() < start + args.window:
+        time.sleep(0.2)
+    launched_in = max(first_request, default=0.0)
     deadline = time.monotonic() + args.window + 240
     for thread in threads:
         thread.join(timeout=max(0.1, deadline - time.monotonic()))
@@ -533,7 +569,8 @@ def load_average() -> str:
 
 
 def print_report(stack: Stack, args: argparse.Namespace, results: Results, launched_in: float,
-                 cpu: dict[str, float], scores: dict[str, Any], saves: dict[str, int], notes: dict[str, int]) -> bool:
+                 cpu: dict[str, float], scores: dict[str, Any], saves: dict[str, int], notes: dict[str, int],
+                 server: dict[str, list[float]]) -> bool:
     first = sorted(results.timings.get("first page (whole launch)", []))
     tool_first = sorted(results.timings.get("first page (tool: login + launch)", []))
     print("\n## Latency (ms)")
@@ -543,7 +580,14 @@ def print_report(stack: Stack, args: argparse.Namespace, results: Results, launc
         values = sorted(results.timings.get(name, []))
         print(f"{name:38} {len(values):>6} {percentile(values, .5) * 1000:>8.1f} {percentile(values, .95) * 1000:>8.1f} "
               f"{percentile(values, .99) * 1000:>8.1f} {(values[-1] if values else float('nan')) * 1000:>8.1f}")
-    print(f"\nlaunches started within {launched_in:.1f} s; requests per node: "
+    print("\n## Time inside a worker (ms, gunicorn access log): the rest of the wait above is the queue")
+    print(f"{'':38} {'count':>6} {'p50':>8} {'p95':>8} {'p99':>8} {'max':>8}")
+    for name in ("login", "launch", "section page", "reflection page", "autosave", "group note page",
+                 "group note (json)"):
+        values = sorted(server.get(name, []))
+        print(f"{name:38} {len(values):>6} {percentile(values, .5) * 1000:>8.1f} {percentile(values, .95) * 1000:>8.1f} "
+              f"{percentile(values, .99) * 1000:>8.1f} {(values[-1] if values else float('nan')) * 1000:>8.1f}")
+    print(f"\nlast learner started launching {launched_in:.1f} s after the first; requests per node: "
           + ", ".join(f"{base.rsplit(':', 1)[1]}: {n}" for base, n in sorted(results.requests_by_node.items())))
     if results.simultaneous:
         print("group notes: " + ", ".join(f"{k} {v}" for k, v in results.simultaneous.items()))
@@ -634,6 +678,7 @@ def main() -> int:
         for (step, status), n in warm.errors.items():
             print(f"   warm-up error: {step} {status} × {n}: {warm.error_samples[(step, status)][:200]!r}")
         cpu_before = stack.cpu()
+        logs_before = stack.log_sizes()
         driver_before = time.process_time()
         print(f"{args.learners} learners launch within {args.window:g} s from 127.0.0.1 …", flush=True)
         results, launched_in = run_lecture(stack, args, app)
@@ -652,7 +697,9 @@ def main() -> int:
         saves = check_saved_texts(app, results.saved)
         notes = check_group_notes(app, results.groups_opening)
         cpu = {name: cpu_after[name] - cpu_before.get(name, 0.0) for name in cpu_after}
-        ok = print_report(stack, args, results, launched_in, cpu, scores, saves, notes)
+        time.sleep(1)  # gunicorn's access log lines are written after the responses
+        ok = print_report(stack, args, results, launched_in, cpu, scores, saves, notes,
+                          stack.server_times(logs_before))
         print(f"\nfinished {time.strftime('%H:%M:%S')}; load average {load_average()}")
         return 0 if ok else 1
     finally:
