@@ -237,6 +237,7 @@ class Results:
     errors: Counter = field(default_factory=Counter)
     error_samples: dict[tuple[str, str], str] = field(default_factory=dict)
     saved: dict[str, str] = field(default_factory=dict)  # learner -> last text the tool acknowledged
+    unacknowledged: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))  # sent after it
     requests_by_node: Counter = field(default_factory=Counter)
     simultaneous: Counter = field(default_factory=Counter)
     groups_opening: int = 0
@@ -372,6 +373,8 @@ def learner(stack: Stack, results: Results, args: argparse.Namespace, index: int
         for part in ("first lines", "and a few more words, après réflexion"):
             think(args, rng, 1.5, 3.5)
             text += part
+            with results.lock:  # until the answer comes, the tool may or may not have saved it
+                results.unacknowledged[sub].append(text)
             resp, seconds = browser.tool("autosave", "POST", autosave_url, 200,
                                          data={"text": text, "csrf_token": csrf}, headers={"Accept": "application/json"})
             if resp.json().get("saved") is not True:
@@ -379,6 +382,7 @@ def learner(stack: Stack, results: Results, args: argparse.Namespace, index: int
             results.time("autosave", seconds)
             with results.lock:
                 results.saved[sub] = text
+                results.unacknowledged[sub].remove(text)
         if barrier is not None or scenario != SCENARIO:
             try:
                 if barrier is not None:
@@ -493,6 +497,21 @@ def outbox_counts(app: Any) -> Counter:
     return Counter(dict(rows))
 
 
+def graded_learners(app: Any) -> int:
+    """Cohort learners with at least one score queued (every completed launch of the graded link queues one)."""
+    from sqlalchemy import distinct, func, select
+
+    from lti_tool.extensions import db
+    from lti_tool.grades.models import ScoreOutbox
+    from lti_tool.models import User
+
+    with app.app_context():
+        count = db.session.scalar(select(func.count(distinct(ScoreOutbox.user_id))).join(
+            User, User.id == ScoreOutbox.user_id).where(User.sub.like(COHORT_LIKE)))
+        db.session.remove()
+    return int(count or 0)
+
+
 def wait_for_delivery(app: Any, seconds: float) -> tuple[Counter, float]:
     from lti_tool.grades.models import PENDING
 
@@ -511,8 +530,11 @@ def gradebook_scores(stack: Stack) -> list[dict[str, Any]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def check_saved_texts(app: Any, saved: dict[str, str]) -> dict[str, int]:
-    """Every acknowledged autosave's final text is in the database exactly once, under its learner."""
+def check_saved_texts(app: Any, saved: dict[str, str], unacknowledged: dict[str, list[str]]) -> dict[str, int]:
+    """Every acknowledged autosave is in the database exactly once, under its learner: the row holds the last
+    acknowledged text, or a later one whose answer the driver never got (a timeout: saved, but not
+    confirmed) — anything else is a lost save. A text in two rows, or a learner with two rows for the
+    prompt, is a duplicate."""
     from sqlalchemy import select
 
     from lti_tool.activities.models import Reflection
@@ -530,11 +552,19 @@ def check_saved_texts(app: Any, saved: dict[str, str]) -> dict[str, int]:
     for sub, _prompt, text in rows:
         by_learner[sub].append(text)
         texts[text] += 1
-    lost = sum(1 for sub, text in saved.items() if text not in by_learner.get(sub, []))
+    lost = later = 0
+    for sub, text in saved.items():
+        held = by_learner.get(sub, [])
+        if text in held:
+            continue
+        if any(t in held for t in unacknowledged.get(sub, [])):
+            later += 1
+        else:
+            lost += 1
     duplicated = sum(1 for text in saved.values() if texts[text] > 1)
-    extra_rows = sum(max(0, len(by_learner.get(sub, [])) - 1) for sub in saved)
+    extra_rows = sum(max(0, len(held) - 1) for held in by_learner.values())
     return {"expected": len(saved), "rows": len(rows), "lost": lost, "duplicated": duplicated,
-            "extra rows": extra_rows}
+            "extra rows": extra_rows, "later unconfirmed save": later}
 
 
 def check_group_notes(app: Any, opened_groups: int) -> dict[str, int]:
@@ -605,10 +635,11 @@ def print_report(stack: Stack, args: argparse.Namespace, results: Results, launc
     print(f"queued by the tool: {scores['queued']} (delivered {scores['delivered']}, pending {scores['pending']}, "
           f"failed {scores['failed']}; waited {scores['waited']:.1f} s for the delivery worker)")
     print(f"received by the gradebook: {scores['received']} scores for {scores['learners_graded']} learners "
-          f"(of {scores['launched']} who launched)")
+          f"(of {scores['launched']} whose launch the tool completed and queued a score for)")
     print("\n## Saved texts (database check)")
     print(f"acknowledged autosaves (final text per learner): {saves['expected']}; reflection rows: {saves['rows']}; "
-          f"lost: {saves['lost']}; duplicated: {saves['duplicated']}; extra rows: {saves['extra rows']}")
+          f"lost: {saves['lost']}; duplicated: {saves['duplicated']}; extra rows: {saves['extra rows']}; "
+          f"holding a later save whose answer timed out: {saves['later unconfirmed save']}")
     print(f"group notes: {notes['notes']} for {notes['groups that opened']} groups that opened theirs; "
           f"groups with more than one note: {notes['groups with more than one note']}")
     print("\n## CPU during the lecture (s; the machine's other users not included)")
@@ -692,9 +723,9 @@ def main() -> int:
             "queued": sum(counts.values()), "delivered": counts[DELIVERED],
             "pending": counts[PENDING], "failed": counts[FAILED], "waited": waited, "received": len(received),
             "learners_graded": len({s["userId"] for s in received}),
-            "launched": len(results.timings.get("first page (whole launch)", [])),
+            "launched": graded_learners(app),
         }
-        saves = check_saved_texts(app, results.saved)
+        saves = check_saved_texts(app, results.saved, results.unacknowledged)
         notes = check_group_notes(app, results.groups_opening)
         cpu = {name: cpu_after[name] - cpu_before.get(name, 0.0) for name in cpu_after}
         time.sleep(1)  # gunicorn's access log lines are written after the responses
