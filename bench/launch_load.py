@@ -17,7 +17,6 @@ same run: the bare WSGI floor per request (bench/bare_wsgi.py), pylti1p3's Flask
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import subprocess
 import sys
@@ -25,182 +24,26 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
 
-import jwt
 import requests
-from cryptography.hazmat.primitives.asymmetric import rsa
-from werkzeug.serving import make_server
-from werkzeug.wrappers import Request, Response
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from harness import (  # noqa: E402
+    PG_ADMIN,
+    ROOT,
+    Platform,
+    Tool,
+    complete_launch,
+    drive,
+    percentile,
+    prepare_database,
+)
+
 sys.path.insert(0, str(ROOT))
-
-LTI = "https://purl.imsglobal.org/spec/lti/claim/"
-AGS = "https://purl.imsglobal.org/spec/lti-ags/claim/"
-AGS_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/"
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_BENCH = "postgresql+psycopg://postgres@127.0.0.1:5432/natalli_bench"
-CLK_TCK = os.sysconf("SC_CLK_TCK")
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Platform:
-    """The platform side: one key parsed once, JWKS over HTTP, id_tokens signed per launch."""
-
-    def __init__(self) -> None:
-        self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.issuer = "https://bench-lms.example.edu"
-        self.client_id = "bench-client"
-        self.deployment_id = "bench-deployment"
-        jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key()))
-        jwk.update({"kid": "bench-1", "alg": "RS256", "use": "sig"})
-        self.jwks = json.dumps({"keys": [jwk]})
-        server = make_server("127.0.0.1", self.port, self._wsgi, threaded=True)
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-
-    def _wsgi(self, environ, start_response):
-        if Request(environ).path == "/jwks":
-            return Response(self.jwks, mimetype="application/json")(environ, start_response)
-        return Response("", status=404)(environ, start_response)
-
-    def registration(self) -> dict:
-        return {
-            "issuer": self.issuer, "client_id": self.client_id, "auth_login_url": self.base + "/auth",
-            "auth_token_url": self.base + "/token", "key_set_url": self.base + "/jwks",
-            "deployment_ids": [self.deployment_id], "name": "bench",
-        }
-
-    def id_token(self, nonce: str, tool: str, n: int, sub: str | None = None) -> str:
-        now = int(time.time())
-        claims = {
-            "iss": self.issuer, "aud": self.client_id, "azp": self.client_id, "sub": sub or f"learner-{n % 5000}",
-            "exp": now + 300, "iat": now, "nonce": nonce,
-            LTI + "deployment_id": self.deployment_id, LTI + "message_type": "LtiResourceLinkRequest",
-            LTI + "version": "1.3.0", LTI + "target_link_uri": tool + "/lti/launch",
-            LTI + "resource_link": {"id": f"link-{n % 20}", "title": "Starting safely"},
-            LTI + "roles": ["http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"],
-            LTI + "context": {"id": "bench-course", "title": "Bench course"},
-            LTI + "launch_presentation": {"locale": "en"},
-            LTI + "custom": {"activity": "safe-start"},
-            # As Moodle and Canvas send it for a graded link: the first page queues a "Started" score.
-            AGS + "endpoint": {
-                "scope": [AGS_SCOPE + "lineitem", AGS_SCOPE + "score"],
-                "lineitem": f"{self.base}/lineitems/link-{n % 20}",
-            },
-        }
-        return jwt.encode(claims, self.key, algorithm="RS256", headers={"kid": "bench-1"})
-
-
-def login_and_launch(
-    session: requests.Session, platform: Platform, tool: str, n: int, sub: str | None = None
-) -> requests.Response:
-    """OIDC login (→ 302 carrying state and nonce), then the signed id_token POSTed back: the tool's answer."""
-    resp = session.post(
-        tool + "/lti/login",
-        data={"iss": platform.issuer, "login_hint": f"u{n}", "target_link_uri": tool + "/lti/launch",
-              "client_id": platform.client_id},
-        allow_redirects=False,
-    )
-    if resp.status_code != 302:
-        raise RuntimeError(f"login {resp.status_code}: {resp.text[:200]}")
-    query = parse_qs(urlparse(resp.headers["Location"]).query)
-    return session.post(
-        tool + "/lti/launch",
-        data={"id_token": platform.id_token(query["nonce"][0], tool, n, sub), "state": query["state"][0]},
-        allow_redirects=False,
-    )
-
-
-def complete_launch(
-    session: requests.Session, platform: Platform, tool: str, n: int, page: bool = True, sub: str | None = None
-) -> None:
-    resp = login_and_launch(session, platform, tool, n, sub)
-    if resp.status_code == 200 and resp.headers.get("Content-Location"):
-        return  # the launch answered with its first page
-    if resp.status_code != 303:
-        raise RuntimeError(f"launch {resp.status_code}: {resp.text[:200]}")
-    if not page:
-        return
-    first = session.get(tool + resp.headers["Location"])
-    if first.status_code != 200:
-        raise RuntimeError(f"first page {first.status_code}")
-
-
-class Tool:
-    """The tool under gunicorn with 2 workers; CPU and memory read from /proc."""
-
-    def __init__(self, database_url: str, workers: int = 2) -> None:
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        # One driver IP sends thousands of launches a minute: rate limiting would measure itself, so it is off.
-        self.env = dict(os.environ, DATABASE_URL=database_url, TOOL_BASE_URL=self.base, SECRET_KEY="bench",
-                        LOG_FORMAT="text", LOG_LEVEL="WARNING", RATELIMIT_ENABLED="false")
-        self.proc = subprocess.Popen(
-            # No access log (gunicorn's default; deploy/gunicorn.conf.py turns it on): the app's own work is measured.
-            [sys.executable, "-m", "gunicorn", "-w", str(workers), "-b", f"127.0.0.1:{self.port}",
-             "--log-level", "warning", "lti_tool:create_app()"],
-            cwd=ROOT, env=self.env,
-        )
-        self.started = time.perf_counter()
-        self.wait_ready()
-
-    def wait_ready(self) -> None:
-        for _ in range(300):
-            try:
-                if requests.get(self.base + "/healthz", timeout=1).status_code == 200:
-                    return
-            except requests.RequestException:
-                time.sleep(0.05)
-        raise RuntimeError("tool did not start")
-
-    def workers(self) -> list[int]:
-        children = Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()
-        return [int(c) for c in children]
-
-    def cpu_seconds(self) -> float:
-        total = 0
-        for pid in [self.proc.pid, *self.workers()]:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])  # utime + stime
-        return total / CLK_TCK
-
-    def rss_mb(self) -> list[float]:
-        out = []
-        for pid in self.workers():
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    out.append(int(line.split()[1]) / 1024)
-        return out
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(timeout=15)
-
-
-def prepare_database(url: str, platform: Platform) -> None:
-    env = dict(os.environ, DATABASE_URL=url, TOOL_BASE_URL="http://127.0.0.1")
-    subprocess.run([sys.executable, "-m", "flask", "--app", "lti_tool", "db", "upgrade", "heads"],
-                   cwd=ROOT, env=env, check=True, capture_output=True)
-    reg = Path(tempfile.mkstemp(suffix=".json")[1])
-    reg.write_text(json.dumps(platform.registration()))
-    subprocess.run([sys.executable, "-m", "flask", "--app", "lti_tool", "platforms", "import", str(reg)],
-                   cwd=ROOT, env=env, check=True, capture_output=True)
 
 
 def run_level(tool: Tool, platform: Platform, concurrency: int, seconds: float, page: bool = True) -> dict:
-    sys.path.insert(0, str(ROOT / "bench"))
-    from bare_wsgi import drive
-
     cpu_before = tool.cpu_seconds()
     started = time.perf_counter()
     _, latencies, errors = drive(
@@ -211,7 +54,7 @@ def run_level(tool: Tool, platform: Platform, concurrency: int, seconds: float, 
     lat = sorted(latencies)
 
     def pct(p: float) -> float:
-        return lat[min(len(lat) - 1, int(p * len(lat)))] * 1000 if lat else float("nan")
+        return percentile(lat, p) * 1000
 
     return {
         "concurrency": concurrency, "launches": len(lat), "per_s": len(lat) / elapsed, "p50": pct(0.50),
@@ -303,7 +146,7 @@ def main() -> None:
     references = [] if args.no_reference else [reference_figures(platform)]
     ours: dict[str, float] = {}
     for name, url in targets:
-        prepare_database(url, platform)
+        prepare_database(url, platform.registration())
         tool = Tool(url)
         try:
             complete_launch(requests.Session(), platform, tool.base, 0)  # warm both workers' caches
@@ -342,7 +185,6 @@ def main() -> None:
 def reference_figures(platform: Platform) -> dict[str, float]:
     """The same-run yardsticks: what gunicorn costs per request for a bare WSGI callable, and what the launch
     path of pylti1p3's Flask example costs per complete launch (concurrency 4)."""
-    sys.path.insert(0, str(ROOT / "bench"))
     from bare_wsgi import bare_floor
     from reference_minimal import minimal_cpu_per_launch
     from reference_pylti1p3 import reference_cpu_per_launch

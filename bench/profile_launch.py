@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from launch_load import PG_ADMIN, Platform  # noqa: E402
+from harness import PG_ADMIN, Platform  # noqa: E402
 
 PG_PROFILE = "postgresql+psycopg://postgres@127.0.0.1:5432/natalli_profile"
 

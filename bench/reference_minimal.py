@@ -14,7 +14,7 @@ only what a correct launch cannot skip, each step as cheaply as we know how:
 
 It keeps no person, course, link, launch session, progress or score, and its page has no translations,
 CSRF token or security headers: it is a floor, not a tool. Run under gunicorn with 2 sync workers, like
-ours, and driven by the same driver (bench/launch_load.login_and_launch).
+ours, and driven by the same driver (bench/harness.login_and_launch).
 
 Settings come from the environment (MIN_LTI_*, MIN_DATABASE_URL), so gunicorn can import the app:
     gunicorn --chdir bench 'reference_minimal:create_minimal_app()'
@@ -37,7 +37,7 @@ from flask import Flask, Response, redirect, request
 
 if TYPE_CHECKING:
     import requests
-    from launch_load import Platform
+    from harness import Platform
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))  # bare_wsgi, also when gunicorn imports this module
@@ -132,8 +132,7 @@ def minimal_cpu_per_launch(platform: Platform, seconds: float = 5.0, concurrency
     p99 (ms), errors, cpu_ms (server CPU per complete launch)."""
     if str(BENCH) not in sys.path:
         sys.path.insert(0, str(BENCH))
-    from bare_wsgi import drive, measure_launches, start_gunicorn
-    from launch_load import free_port, login_and_launch
+    from harness import drive, free_port, login_and_launch, measure_launches, start_gunicorn
 
     prepare_table(database)
     port = free_port()
@@ -167,7 +166,7 @@ def main() -> None:
     parser.add_argument("--database", default=DEFAULT_DATABASE)
     args = parser.parse_args()
     sys.path.insert(0, str(BENCH))
-    from launch_load import Platform
+    from harness import Platform
 
     platform = Platform()
     r = minimal_cpu_per_launch(platform, args.seconds, args.concurrency, args.database)

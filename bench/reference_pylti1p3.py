@@ -38,7 +38,7 @@ from pylti1p3.tool_config import ToolConfDict
 
 if TYPE_CHECKING:
     import requests
-    from launch_load import Platform
+    from harness import Platform
 
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))  # bare_wsgi, also when gunicorn imports this module
@@ -170,7 +170,7 @@ def complete_reference_launch(session: requests.Session, platform: Platform, too
     cookie goes back) → 200 first page. The jar is cleared afterwards: each launch is a fresh browser, as a
     learner's browser holds only its own few state cookies (pylti1p3 never deletes them; one session reused
     for thousands of launches would send hundreds of them with every request)."""
-    from launch_load import login_and_launch
+    from harness import login_and_launch
 
     try:
         resp = login_and_launch(session, platform, tool, n)
@@ -186,7 +186,7 @@ def reference_cpu_per_launch(platform: Platform, seconds: float = 5.0, concurren
     if str(BENCH) not in sys.path:
         sys.path.insert(0, str(BENCH))
     import requests
-    from bare_wsgi import measure_launches, start_gunicorn
+    from harness import measure_launches, start_gunicorn
 
     with tempfile.NamedTemporaryFile("w", suffix=".pem", delete=False) as pem:
         pem.write(_tool_private_key_pem())
@@ -216,7 +216,7 @@ def main() -> None:
     args = parser.parse_args()
     sys.path.insert(0, str(BENCH))
     from bare_wsgi import bare_floor
-    from launch_load import Platform
+    from harness import Platform
 
     platform = Platform()  # starts its JWKS server thread
     r = reference_cpu_per_launch(platform, args.seconds, args.concurrency)

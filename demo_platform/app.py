@@ -42,6 +42,8 @@ DEFAULTS: dict[str, Any] = {
     "HTTP_TIMEOUT_SECONDS": 10,
     "JWKS_TTL_SECONDS": 300,
     "TOOL_JWKS_FETCH": None,
+    # Extra generated learners u-2001… (load benchmarks: a lecture hall); 0 = only the named people.
+    "COHORT_SIZE": 0,
 }
 
 
@@ -103,6 +105,7 @@ def create_platform_app(config: dict[str, Any] | None = None) -> Flask:
         "DEMO_PLATFORM_INSTANCE", str(Path.cwd() / "instance" / "demo_platform")
     )
     app.config["TESTING_CONTROLS"] = _env_bool("DEMO_PLATFORM_TESTING_CONTROLS", True)
+    app.config["COHORT_SIZE"] = int(os.environ.get("DEMO_PLATFORM_COHORT", 0))
     app.config.update(config)
     for name in ("PLATFORM_BASE_URL", "TOOL_BASE_URL"):
         app.config[name] = str(app.config[name]).rstrip("/")

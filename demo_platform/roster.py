@@ -7,6 +7,9 @@ apostrophes and non-ASCII letters on purpose, so the tool's escaping and Unicode
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
+
+from flask import current_app, has_app_context
 
 LIS = "http://purl.imsglobal.org/vocab/lis/v2/"
 ROLE_INSTRUCTOR = LIS + "membership#Instructor"
@@ -85,5 +88,36 @@ INSTRUCTORS: tuple[Person, ...] = tuple(p for p in PEOPLE if p.instructor)
 LEARNERS: tuple[Person, ...] = tuple(p for p in PEOPLE if not p.instructor)
 
 
+COHORT_PREFIX = "u-2"
+_COHORT_NAMES = (("Oleksandra", "uk"), ("Marloes", "nl"), ("Sabine", "de"), ("Róisín", "en"),
+                 ("Daryna", "uk"), ("Ingrid", "nl"), ("Petra", "de"), ("Gráinne", "en"))
+
+
+@lru_cache(maxsize=8)
+def cohort(size: int) -> tuple[Person, ...]:
+    """`size` more learners (u-2001, u-2002, …) beside the named ones: a lecture hall's worth of people for
+    load benchmarks (`COHORT_SIZE`). Deterministic, in the four languages, so every run sees the same course."""
+    people = []
+    for i in range(1, size + 1):
+        given, locale = _COHORT_NAMES[i % len(_COHORT_NAMES)]
+        people.append(Person(f"{COHORT_PREFIX}{i:03d}", given, f"Cohort {i:03d}", locale))
+    return tuple(people)
+
+
+def _cohort_size() -> int:
+    return int(current_app.config.get("COHORT_SIZE") or 0) if has_app_context() else 0
+
+
+def everyone() -> tuple[Person, ...]:
+    """The course's members: the named people, then the configured cohort (NRPS lists them in this order)."""
+    return PEOPLE + cohort(_cohort_size())
+
+
 def person(sub: str) -> Person | None:
-    return BY_SUB.get(sub)
+    found = BY_SUB.get(sub)
+    if found is None and sub.startswith(COHORT_PREFIX) and sub[len(COHORT_PREFIX):].isdigit():
+        number = int(sub[len(COHORT_PREFIX):])
+        size = _cohort_size()
+        if 1 <= number <= size and sub == f"{COHORT_PREFIX}{number:03d}":
+            found = cohort(size)[number - 1]
+    return found

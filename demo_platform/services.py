@@ -17,7 +17,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 
 from demo_platform.app import AGS_SCOPES, NRPS_SCOPE, course_api, ctx, find_client, urls
 from demo_platform.jwks import JwksError
-from demo_platform.roster import COURSE, PEOPLE, person
+from demo_platform.roster import COURSE, everyone, person
 from demo_platform.seed import new_line_item
 
 bp = Blueprint("services", __name__)
@@ -492,7 +492,7 @@ def results(context_id: str, item_id: str):
         item = _own_item(state, context_id, item_id)
         if item is None:
             return _problem(404, "not_found", f"No line item {item_id!r} for this tool in this course.")
-        order = {p.sub: i for i, p in enumerate(PEOPLE)}
+        order = {p.sub: i for i, p in enumerate(everyone())}
         latest = [s for k, s in state["latest_scores"].items() if k.split("|", 1)[0] == item_id
                   and (user_filter is None or s["userId"] == user_filter)]
         body = [_result_json(item, s) for s in sorted(latest, key=lambda s: order.get(s["userId"], 999))]
@@ -520,7 +520,7 @@ def memberships(context_id: str):
         return _problem(400, "invalid_request", str(exc))
     assert limit is not None
     role = request.args.get("role")
-    people = list(PEOPLE)
+    people = list(everyone())
     if role:
         people = [p for p in people if any(r == role or (role in ROLE_SHORT and r.endswith("#" + role)) for r in p.roles)]
     members = [

@@ -306,3 +306,29 @@ def test_line_items_scores_and_tokens_survive_a_restart(tmp_path, tool_keys):
     assert post_score(second, token, item["id"]).status_code == 409
     results = second.get(urlparse(item["id"]).path + "/results", headers=bearer(token)).get_json()
     assert [r["userId"] for r in results] == ["u-1003"]
+
+
+def test_a_configured_cohort_joins_the_roster_the_launch_and_the_gradebook(tmp_path, tool_keys):
+    """COHORT_SIZE adds generated learners (load benchmarks): NRPS lists them after the named people, AGS
+    takes their scores, a launch may name them; numbers outside the cohort stay unknown."""
+    app = create_platform_app({"INSTANCE_PATH": str(tmp_path), "PLATFORM_BASE_URL": PLATFORM,
+                               "TOOL_JWKS_FETCH": tool_keys.fetch, "COHORT_SIZE": 30})
+    client = app.test_client()
+    token = token_for(client, tool_keys, NRPS_SCOPE, AGS + "lineitem", AGS + "score")
+    members = client.get("/api/lti/courses/demo-course-101/memberships?limit=100", headers=bearer(token)).get_json()
+    ids = [m["user_id"] for m in members["members"]]
+    assert len(ids) == 55 and ids[25] == "u-2001" and ids[-1] == "u-2030" and len(set(ids)) == 55
+    item = _safe_start_item(client, token)
+    assert post_score(client, token, item["id"], userId="u-2030").status_code == 200
+    for stranger in ("u-2031", "u-2000", "u-20010", "u-2abc"):
+        refused = post_score(client, token, item["id"], userId=stranger)
+        assert refused.status_code == 400 and "not a member" in refused.get_json()["error_description"]
+    assert client.get("/launch?user=u-2007&link=rl-safe-start").status_code == 302
+    assert client.get("/launch?user=u-2031&link=rl-safe-start").status_code == 404
+
+
+def test_without_a_cohort_only_the_named_people_are_members(pclient, tool_keys):
+    token = token_for(pclient, tool_keys, AGS + "lineitem", AGS + "score")
+    item = _safe_start_item(pclient, token)
+    assert post_score(pclient, token, item["id"], userId="u-2001").status_code == 400
+    assert pclient.get("/launch?user=u-2001&link=rl-safe-start").status_code == 404
