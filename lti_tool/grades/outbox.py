@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from lti_tool.domain.grading import Outcome
 from lti_tool.extensions import db
 from lti_tool.grades.models import PENDING, ScoreOutbox
 from lti_tool.models import LaunchSession, utcnow
+from lti_tool.sql import insert_row
 
 SCORE_MAXIMUM = 100.0
 
@@ -55,5 +56,4 @@ def enqueue_score(
     }
     # One INSERT now, in the caller's transaction: no ORM object to build or to check at the commit (nothing
     # in the request reads the row back; the delivery worker does, later).
-    statement = insert(ScoreOutbox.__table__).values(**values).returning(ScoreOutbox.__table__.c.id)
-    return int(db.session.connection().execute(statement).scalar_one())
+    return int(insert_row(db.session.connection(), ScoreOutbox.__table__, values, returning="id"))

@@ -24,10 +24,11 @@ import hashlib
 import hmac
 import secrets
 import time
+from functools import cache
 from typing import Any
 
 from flask import Response, current_app, request
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 
 from lti_tool.extensions import db
 from lti_tool.lti.errors import LaunchError
@@ -75,6 +76,21 @@ def set_launch_cookies(response: Response, token: str, cookies: dict[str, str]) 
         response.set_cookie(BROWSER_COOKIE, cookies["browser"], max_age=365 * 86400, path="/", **options)
 
 
+@cache
+def _end_replaced() -> Any:
+    claims = LaunchSession.claims
+    return (
+        update(LaunchSession)
+        .where(LaunchSession.user_id == bindparam("b_user"),
+               LaunchSession.resource_link_pk == bindparam("b_link"),
+               LaunchSession.token != bindparam("b_token"), LaunchSession.expires_at > bindparam("b_now"),
+               # Only sessions whose own browser proved to keep our cookies can be told apart from this one.
+               claims["binding"].as_string() == BOUND, claims["browser"].as_string() != bindparam("b_browser"))
+        .values(expires_at=bindparam("b_ended"))
+        .execution_options(synchronize_session=False)
+    )
+
+
 def end_replaced_sessions(user_id: int, resource_link_pk: int | None, new_claims: dict[str, Any], token: str) -> None:
     """End this person's older sessions on the same link that are bound to another browser (see module doc):
     one UPDATE, whatever there is to end."""
@@ -82,16 +98,9 @@ def end_replaced_sessions(user_id: int, resource_link_pk: int | None, new_claims
     if not browser or resource_link_pk is None:
         return
     now = utcnow()
-    claims = LaunchSession.claims
-    db.session.execute(
-        update(LaunchSession)
-        .where(LaunchSession.user_id == user_id, LaunchSession.resource_link_pk == resource_link_pk,
-               LaunchSession.token != token, LaunchSession.expires_at > now,
-               # Only sessions whose own browser proved to keep our cookies can be told apart from this one.
-               claims["binding"].as_string() == BOUND, claims["browser"].as_string() != browser)
-        .values(expires_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    db.session.connection().execute(_end_replaced(), {"b_user": user_id, "b_link": resource_link_pk,
+                                                      "b_token": token, "b_now": now, "b_browser": browser,
+                                                      "b_ended": now})
 
 
 def check(session: LaunchSession) -> None:

@@ -20,7 +20,7 @@ from flask import (
     request,
     url_for,
 )
-from sqlalchemy import and_, bindparam, func, insert, literal, select, update
+from sqlalchemy import and_, bindparam, func, literal, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import make_transient_to_detached
@@ -53,7 +53,7 @@ from lti_tool.lti.validation import (
 )
 from lti_tool.models import Context, LaunchSession, ResourceLink, UsedLoginState, User, utcnow
 from lti_tool.pages import landing_url
-from lti_tool.sql import insert_ignoring_duplicates
+from lti_tool.sql import insert_ignoring_duplicates, insert_row
 
 bp = Blueprint("lti", __name__)
 log = logging.getLogger("lti_tool.launch")
@@ -377,7 +377,7 @@ def _update_changed(conn: Any, table: Any, pk: int, stored: dict[str, Any], want
 
 
 def _insert_session(conn: Any, values: dict[str, Any]) -> None:
-    conn.execute(insert(LaunchSession.__table__).values(**values))
+    insert_row(conn, LaunchSession.__table__, values)
 
 
 def record_launch(
