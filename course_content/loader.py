@@ -26,6 +26,7 @@ from typing import Any, Literal
 import yaml
 from marshmallow import ValidationError
 
+from . import feedback as fb
 from . import model as m
 from . import schemas as s
 
@@ -45,6 +46,7 @@ KIND_DIRS: dict[str, str] = {
     "workshop_agenda": "workshop-agenda",
     "self_assessment": "self-assessments/*",
     "support": "support",
+    "feedback": "feedback/*",  # questionnaires for pilot evaluation (course_content.feedback)
 }
 #: Kinds that are deep-linkable activities, in the order ``Catalog.activities`` lists them.
 ACTIVITY_KINDS = (
@@ -613,6 +615,8 @@ def _build(raw: RawActivity, lang: str, scenario_ids: tuple[str, ...]) -> m.Acti
         )
     if raw.kind == "support":
         return m.Support(**base, body=t["body"])
+    if raw.kind == fb.KIND:
+        return fb.build(base, meta, t)
     raise AssertionError(f"unhandled kind {raw.kind}")  # pragma: no cover
 
 
@@ -716,6 +720,13 @@ class Catalog:
 
     def support(self, lang: str | None = "en") -> m.Support:
         return self._one("support", s.SUPPORT_ID, lang)
+
+    def questionnaires(self, lang: str | None = "en") -> list[fb.Questionnaire]:
+        """Feedback questionnaires (never graded, never required), in folder order."""
+        return self._of_kind(fb.KIND, lang)
+
+    def questionnaire(self, questionnaire_id: str, lang: str | None = "en") -> fb.Questionnaire:
+        return self._one(fb.KIND, questionnaire_id, lang)
 
 
 _cache: dict[tuple[Path, bool], Catalog] = {}
