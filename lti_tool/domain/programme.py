@@ -177,12 +177,15 @@ def programme_completion(progress: Iterable[ModuleProgress], modules: Sequence[s
 # --------------------------------------------------------------------------- participation
 @dataclass(frozen=True)
 class Contribution:
-    """`items` things of one measure (notes, entries, plans…) made by one person in one course."""
+    """Something of one measure made by one person in one course: either `items` things (journal entries
+    written, say), or — when `item` is given — a share in one shared thing (a breakout group, a published
+    pair), which counts once however many of its people are listed."""
 
     measure: str
     course: Hashable
     person: Hashable
     items: int = 1
+    item: Hashable | None = None
 
 
 @dataclass(frozen=True)
@@ -200,24 +203,28 @@ def participation(contributions: Iterable[Contribution], measures: Sequence[str]
     and per course. An item count is shown only when K people made the items; per course, the breakdown rule
     (with secondary hiding under the overall figure) decides."""
     people: dict[str, set[Hashable]] = {m: set() for m in measures}
-    items: Counter[str] = Counter()
     course_people: dict[str, dict[Hashable, set[Hashable]]] = {m: defaultdict(set) for m in measures}
     course_items: dict[str, Counter[Hashable]] = {m: Counter() for m in measures}
+    shared: dict[str, dict[Hashable, set[Hashable]]] = {m: defaultdict(set) for m in measures}
     for c in contributions:
-        if c.measure not in people or c.items <= 0:
+        if c.measure not in people or (c.item is None and c.items <= 0):
             continue
         who = (c.course, c.person)
         people[c.measure].add(who)
-        items[c.measure] += c.items
         course_people[c.measure][c.course].add(who)
-        course_items[c.measure][c.course] += c.items
+        if c.item is None:
+            course_items[c.measure][c.course] += c.items
+        else:
+            shared[c.measure][c.course].add(c.item)
     out = {}
     for m in measures:
+        for course, things in shared[m].items():
+            course_items[m][course] += len(things)
         total_people = len(people[m])
         by_course = {course: len(who) for course, who in course_people[m].items()}
         out[m] = MeasureFigures(
             people=cell(total_people, k=k),
-            items=cell(total_people, items[m], k=k),
+            items=cell(total_people, sum(course_items[m].values()), k=k),
             per_course=breakdown(by_course, total_people, dict(course_items[m]), k=k),
         )
     return out

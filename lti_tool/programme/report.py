@@ -1,0 +1,321 @@
+"""The programme report: reads the facts for one scope (a course, an institution's platform, or the whole
+consortium) with a handful of aggregate queries, has lti_tool.domain.programme compute the k-anonymous
+figures, and lays them out as tables (each may carry a chart) that the page, the CSV export and the CLI's
+HTML file all render the same way.
+
+Facilitators and administrators are not part of the cohort being described: people who launched a course as
+instructor or administrator are left out of that course's learner figures.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import ColumnElement, func, select, true
+
+from course_content import load as load_content
+from lti_tool.activities.models import ActivityState, Reflection
+from lti_tool.domain import programme as pr
+from lti_tool.domain.insight import themes
+from lti_tool.extensions import db
+from lti_tool.models import Context, LaunchSession, Platform, ResourceLink, utcnow
+from lti_tool.programme.measures import MEASURES
+from lti_tool.programme.models import FeedbackResponse
+
+COURSE, PLATFORM, CONSORTIUM = "course", "platform", "consortium"
+STAFF_ROLES = ("instructor", "admin")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whose figures: one course (an instructor), one platform's courses (its administrator), or all."""
+
+    kind: str
+    context_pk: int | None = None
+    issuer: str | None = None
+
+    def courses(self, column: Any) -> ColumnElement[bool]:
+        if self.kind == COURSE:
+            return column == self.context_pk
+        if self.kind == PLATFORM:
+            return column.in_(select(Context.id).where(Context.issuer == self.issuer).scalar_subquery())
+        return true()
+
+
+Value = pr.Cell | int | str
+
+
+@dataclass
+class Table:
+    """One table of the report. `rows` are (row header, values); a value is a Cell (hidden below K), or a
+    plain number or text for things that are not people (courses, placed activities)."""
+
+    id: str
+    title: str
+    columns: list[str]
+    rows: list[tuple[str, list[Value]]]
+    chart: str | None = None  # "bars", "columns" or "stacked"
+    chart_column: int = 0
+    note: str = ""
+
+
+@dataclass
+class Section:
+    id: str
+    title: str
+    intro: str
+    tables: list[Table] = field(default_factory=list)
+    lists: list[tuple[str, list[str]]] = field(default_factory=list)  # (heading, items): e.g. themes
+
+
+@dataclass
+class Report:
+    scope: Scope
+    title: str
+    scope_label: str
+    generated: str
+    sections: list[Section]
+    minimum: int = pr.K
+
+    def table(self, table_id: str) -> Table | None:
+        return next((t for s in self.sections for t in s.tables if t.id == table_id), None)
+
+
+def _month(column: Any) -> Any:
+    if db.engine.dialect.name == "postgresql":
+        return func.to_char(column, "YYYY-MM")
+    return func.strftime("%Y-%m", column)
+
+
+def cell_text(value: Value, hidden_label: str) -> str:
+    return value.text(hidden_label) if isinstance(value, pr.Cell) else str(value)
+
+
+# --------------------------------------------------------------------------- facts
+@dataclass
+class Facts:
+    courses: dict[int, tuple[str, str]]  # context pk -> (title, issuer)
+    institutions: dict[str, str]  # issuer -> name
+    launches: list[tuple[int, int, str, str]]  # (user, course, role, month), distinct
+    links: list[tuple[int, Any]]  # (course, created_at)
+    course_created: list[Any]
+    progress: list[pr.ModuleProgress]
+    contributions: list[pr.Contribution]
+    responses: list[tuple[str, int, str, dict[str, str], str]]  # (questionnaire, course, month, answers, text)
+
+
+def read_facts(scope: Scope, modules: Sequence[str]) -> Facts:
+    session = db.session
+    courses = {pk: (title or label or context_id, issuer) for pk, title, label, context_id, issuer in session.execute(
+        select(Context.id, Context.title, Context.label, Context.context_id, Context.issuer)
+        .where(scope.courses(Context.id)))}
+    institutions: dict[str, str] = {}
+    for issuer, name in session.execute(select(Platform.issuer, Platform.name).order_by(Platform.id)):
+        if not institutions.get(issuer):
+            institutions[issuer] = name or issuer
+    launches = [tuple(r) for r in session.execute(
+        select(LaunchSession.user_id, LaunchSession.context_pk, LaunchSession.role, _month(LaunchSession.created_at))
+        .where(LaunchSession.context_pk.is_not(None), scope.courses(LaunchSession.context_pk)).distinct())]
+    staff = {(course, user) for user, course, role, _m in launches if role in STAFF_ROLES}
+    links = [tuple(r) for r in session.execute(
+        select(ResourceLink.context_pk, ResourceLink.created_at).where(scope.courses(ResourceLink.context_pk)))]
+    course_created = list(session.scalars(select(Context.created_at).where(scope.courses(Context.id))))
+
+    reflected = {tuple(r) for r in session.execute(
+        select(Reflection.user_id, Reflection.context_pk, Reflection.activity_id)
+        .where(Reflection.activity_id.in_(modules), scope.courses(Reflection.context_pk)).distinct())}
+    progress = [
+        pr.ModuleProgress(user, course, module, frozenset((state or {}).get("visited", [])),
+                          (user, course, module) in reflected, bool(completed))
+        for user, course, module, state, completed in session.execute(
+            select(ActivityState.user_id, ActivityState.context_pk, ActivityState.activity_id, ActivityState.state,
+                   ActivityState.completed)
+            .where(ActivityState.kind == "module", scope.courses(ActivityState.context_pk)))
+        if (course, user) not in staff
+    ]
+    contributions = [
+        pr.Contribution(measure.key, course, person, int(items or 0), item)
+        for measure in MEASURES
+        for course, person, items, item in session.execute(measure.facts(scope.courses))
+        if (course, person) not in staff
+    ]
+    responses = [tuple(r) for r in session.execute(
+        select(FeedbackResponse.questionnaire_id, FeedbackResponse.context_pk, FeedbackResponse.month,
+               FeedbackResponse.answers, FeedbackResponse.free_text)
+        .where(scope.courses(FeedbackResponse.context_pk)))]
+    return Facts(courses, institutions, launches, links, course_created, progress, contributions, responses)
+
+
+# --------------------------------------------------------------------------- layout
+def build_report(scope: Scope, lang: str, scope_label: str) -> Report:
+    content = load_content()
+    module_objs = content.modules(lang)
+    modules = [m.id for m in module_objs]
+    facts = read_facts(scope, modules)
+    staff = {(course, user) for user, course, role, _m in facts.launches if role in STAFF_ROLES}
+    learner_launches = [(user, course, month) for user, course, role, month in facts.launches
+                        if role not in STAFF_ROLES and (course, user) not in staff]
+    sections = [
+        _adoption(scope, facts, learner_launches),
+        _completion(facts, module_objs),
+        _participation(scope, facts),
+        _feedback(facts, content.questionnaires(lang)),
+    ]
+    return Report(scope, _("Programme report"), scope_label, utcnow().strftime("%Y-%m-%d"), sections)
+
+
+def _group_of(scope: Scope, facts: Facts, course: int) -> tuple[Hashable, str]:
+    """Rows of the per-place table: institutions for the consortium, courses otherwise."""
+    title, issuer = facts.courses.get(course, (str(course), ""))
+    if scope.kind == CONSORTIUM:
+        return issuer, facts.institutions.get(issuer, issuer)
+    return course, title
+
+
+def _adoption(scope: Scope, facts: Facts, learner_launches: list[tuple[int, int, str]]) -> Section:
+    section = Section("adoption", _("Adoption"), _(
+        "Where the programme is used: institutions (LMS platforms), courses, activities placed in courses, and "
+        "the people who opened them as learners."))
+    learners = {user for user, _c, _m in learner_launches}
+    active_courses = {course for _u, course, _m in learner_launches} | {c for _u, c, _r, _m in facts.launches}
+    issuers = {facts.courses[c][1] for c in active_courses if c in facts.courses}
+    overview = [
+        (_("Institutions (LMS platforms)"), [len(issuers)]),
+        (_("Courses"), [len(active_courses)]),
+        (_("Placed activities"), [len(facts.links)]),
+        (_("Learners"), [pr.cell(len(learners))]),
+    ]
+    section.tables.append(Table("adoption-overview", _("Adoption at a glance"), [_("Figure"), _("Count")], overview))
+    monthly = pr.monthly_cells((user, month) for user, _c, month in learner_launches)
+    section.tables.append(Table("active-learners", _("Active learners per month"), [_("Month"), _("Learners")],
+                                [(m, [c]) for m, c in monthly], chart="columns",
+                                note=_("People who opened at least one activity as a learner that month.")))
+    new_courses = pr.new_per_month(facts.course_created)
+    new_links = pr.new_per_month(created for _c, created in facts.links)
+    months = sorted(set(new_courses) | set(new_links))
+    if months:
+        months = pr.months_between(months[0], months[-1])
+    section.tables.append(Table("new-per-month", _("New courses and placed activities per month"),
+                                [_("Month"), _("New courses"), _("New placed activities")],
+                                [(m, [new_courses.get(m, 0), new_links.get(m, 0)]) for m in months],
+                                chart="columns", chart_column=1))
+    if scope.kind != COURSE:
+        names: dict[Hashable, str] = {}
+        people: dict[Hashable, set] = defaultdict(set)
+        links: dict[Hashable, int] = defaultdict(int)
+        courses: dict[Hashable, set] = defaultdict(set)
+        completed_people: dict[Hashable, set] = defaultdict(set)
+        completed_items: dict[Hashable, int] = defaultdict(int)
+        for course in active_courses | {c for c, _d in facts.links}:
+            key, name = _group_of(scope, facts, course)
+            names[key] = name
+            courses[key].add(course)
+        for user, course, _m in learner_launches:
+            people[_group_of(scope, facts, course)[0]].add((course, user))
+        for course, _d in facts.links:
+            links[_group_of(scope, facts, course)[0]] += 1
+        for p in facts.progress:
+            if p.completed:
+                key = _group_of(scope, facts, p.course)[0]
+                completed_people[key].add((p.course, p.person))
+                completed_items[key] += 1
+        counts = {key: len(people[key]) for key in names}
+        learner_cells = pr.breakdown(counts, sum(counts.values()))
+        done_counts = {key: len(completed_people[key]) for key in names}
+        done_cells = pr.breakdown(done_counts, sum(done_counts.values()), dict(completed_items))
+        order = sorted(names, key=lambda key: names[key].lower())
+        per_place = CONSORTIUM == scope.kind
+        columns = [_("Institution") if per_place else _("Course")]
+        if per_place:
+            columns.append(_("Courses"))
+        columns += [_("Placed activities"), _("Learners"), _("Modules completed")]
+        rows = []
+        for key in order:
+            values: list[Value] = [len(courses[key])] if per_place else []
+            values += [links[key], learner_cells[key], done_cells[key]]
+            rows.append((names[key], values))
+        section.tables.append(Table("per-institution" if per_place else "per-course",
+                                    _("Per institution") if per_place else _("Per course"), columns, rows,
+                                    chart="bars", chart_column=len(columns) - 3))
+    return section
+
+
+def _completion(facts: Facts, module_objs: list[Any]) -> Section:
+    section = Section("completion", _("Completion"), _(
+        "How far learners got in each module: opened it, read every section, saved a reflection, and completed "
+        "it. Each step is counted on its own, per person and course."))
+    sections = {m.id: [s.id for s in m.sections] for m in module_objs}
+    funnels = pr.module_funnels(facts.progress, sections)
+    stage_labels = {"opened": _("Opened"), "read": _("Read every section"), "reflected": _("Saved a reflection"),
+                    "completed": _("Completed")}
+    for module in module_objs:
+        cells = funnels[module.id]
+        section.tables.append(Table(f"funnel-{module.id}", _("Module: %(title)s", title=module.title),
+                                    [_("Step"), _("Learners")],
+                                    [(stage_labels[s], [cells[s]]) for s in pr.FUNNEL_STAGES], chart="bars"))
+    whole = pr.programme_completion(facts.progress, list(sections))
+    section.tables.append(Table("funnel-programme", _("The whole programme"), [_("Step"), _("Learners")], [
+        (_("Started a module"), [whole["started"]]),
+        (_("Completed all four modules"), [whole["completed"]]),
+    ], chart="bars"))
+    return section
+
+
+def _participation(scope: Scope, facts: Facts) -> Section:
+    section = Section("participation", _("Participation"), _(
+        "What people did together and for themselves — counts only, never what anyone wrote."))
+    keys = [m.key for m in MEASURES]
+    figures = pr.participation(facts.contributions, keys)
+    section.tables.append(Table("participation", _("Participation"), [_("Measure"), _("People"), _("Count")],
+                                [(str(m.label), [figures[m.key].people, figures[m.key].items]) for m in MEASURES],
+                                chart="bars", chart_column=1))
+    if scope.kind != COURSE:
+        courses = sorted({c for f in figures.values() for c in f.per_course},
+                         key=lambda c: facts.courses.get(c, (str(c), ""))[0].lower())
+        rows = [(facts.courses.get(c, (str(c), ""))[0],
+                 [figures[m.key].per_course.get(c, pr.HIDDEN) for m in MEASURES]) for c in courses]
+        section.tables.append(Table("participation-per-course", _("Participation per course"),
+                                    [_("Course")] + [str(m.label) for m in MEASURES], rows))
+    return section
+
+
+def _feedback(facts: Facts, questionnaires: list[Any]) -> Section:
+    section = Section("feedback", _("Feedback"), _(
+        "Answers to the anonymous questionnaires. A questionnaire's answers are shown from %(n)d respondents up; "
+        "written comments only as common words and phrases, from %(n)d respondents up.", n=pr.K))
+    by_form: dict[str, list[tuple[str, dict[str, str], str]]] = defaultdict(list)
+    for questionnaire_id, _course, month, answers, text in facts.responses:
+        by_form[questionnaire_id].append((month, answers or {}, text))
+    summary = []
+    for q in questionnaires:
+        responses = by_form.get(q.id, [])
+        respondents = pr.cell(len(responses))
+        summary.append((q.title, [respondents]))
+        if respondents.hidden:
+            continue
+        scale = [o.id for o in q.scale]
+        dist = pr.distributions([a for _m, a, _t in responses], [i.id for i in q.items], scale)
+        section.tables.append(Table(
+            f"feedback-{q.id}", q.title, [_("Statement")] + [o.label for o in q.scale] + [_("Answered")],
+            [(i.text, [*dist[i.id].points.values(), dist[i.id].respondents]) for i in q.items], chart="stacked"))
+        texts = []
+        for index, (_m, _a, raw) in enumerate(responses):
+            try:
+                written = json.loads(raw or "{}")
+            except ValueError:
+                written = {}
+            texts.extend((index, t) for t in written.values() if isinstance(t, str))
+        found = themes(texts, minimum=pr.K) if len({i for i, _t in texts}) >= pr.K else None
+        if found:
+            # A term is listed once two respondents used it; its count only from K respondents up.
+            section.lists.append((_("Common words in comments: %(title)s", title=q.title), [
+                _("%(term)s (%(n)d respondents)", term=term, n=n) if n >= pr.K
+                else _("%(term)s (fewer than %(n)d respondents)", term=term, n=pr.K) for term, n in found]))
+    section.tables.insert(0, Table("feedback-responses", _("Responses per questionnaire"),
+                                   [_("Questionnaire"), _("Respondents")], summary, chart="bars"))
+    return section
