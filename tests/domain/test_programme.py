@@ -120,6 +120,15 @@ def test_participation_counts_people_and_items_per_course():
     assert got["plans"].people is HIDDEN and got["plans"].per_course == {}
 
 
+def test_shared_things_count_once_however_many_people_share_them():
+    contributions = [Contribution("groups", "c1", p, item="g1") for p in range(5)]
+    contributions += [Contribution("groups", "c1", p, item="g2") for p in range(5, 9)]
+    contributions += [Contribution("groups", "c2", p, item="g1") for p in range(5)]  # another course's g1
+    got = pr.participation(contributions, ["groups"])["groups"]
+    assert got.people == Cell(14) and got.items == Cell(3)
+    assert got.per_course == {"c1": Cell(2), "c2": Cell(1)}
+
+
 def test_participation_per_course_shown_when_every_course_has_five():
     contributions = [Contribution("notes", c, p) for c in ("c1", "c2") for p in range(5)]
     got = pr.participation(contributions, ["notes"])["notes"]
