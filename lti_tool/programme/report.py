@@ -301,7 +301,7 @@ def _feedback(facts: Facts, questionnaires: list[Any]) -> Section:
         scale = [o.id for o in q.scale]
         dist = pr.distributions([a for _m, a, _t in responses], [i.id for i in q.items], scale)
         section.tables.append(Table(
-            f"feedback-{q.id}", q.title, [_("Statement")] + [o.label for o in q.scale] + [_("Answered")],
+            f"feedback-{q.id}", q.title, [_("Statement")] + [o.label for o in q.scale] + [_("Answers")],
             [(i.text, [*dist[i.id].points.values(), dist[i.id].respondents]) for i in q.items], chart="stacked"))
         texts = []
         for index, (_m, _a, raw) in enumerate(responses):
