@@ -100,7 +100,15 @@ def per_month(events: Iterable[tuple[Hashable, str]]) -> dict[str, int]:
 
 def monthly_cells(events: Iterable[tuple[Hashable, str]], k: int = K) -> list[tuple[str, Cell]]:
     """Active people per month as cells (each month on its own: months overlap, so no secondary rule)."""
-    return [(m, cell(n, k=k)) for m, n in per_month(events).items()]
+    return counted_monthly_cells(per_month(events), k)
+
+
+def counted_monthly_cells(people: Mapping[str, int], k: int = K) -> list[tuple[str, Cell]]:
+    """The same from distinct-people counts per month already made (by the database, for large tables);
+    quiet months in between appear with 0 people, hence hidden."""
+    if not people:
+        return []
+    return [(m, cell(people.get(m, 0), k=k)) for m in months_between(min(people), max(people))]
 
 
 def new_per_month(first_seen: Iterable[datetime | date]) -> dict[str, int]:
@@ -123,16 +131,16 @@ class ModuleProgress:
     person: Hashable
     course: Hashable
     module: str
-    visited: frozenset[str]
+    sections_read: int  # distinct sections of the module visited
     reflected: bool
     completed: bool
 
 
-def stages_reached(progress: ModuleProgress, sections: Sequence[str]) -> tuple[str, ...]:
-    """Which funnel stages this progress counts in: opened (any state), read (every section of the module
+def stages_reached(progress: ModuleProgress, sections: int) -> tuple[str, ...]:
+    """Which funnel stages this progress counts in: opened (any state), read (all `sections` of the module
     visited), reflected (a reflection saved), completed (marked done with the module's rule met)."""
     reached = ["opened"]
-    if sections and set(sections) <= progress.visited:
+    if sections and progress.sections_read >= sections:
         reached.append("read")
     if progress.reflected:
         reached.append("reflected")
@@ -141,12 +149,13 @@ def stages_reached(progress: ModuleProgress, sections: Sequence[str]) -> tuple[s
     return tuple(reached)
 
 
-def module_funnels(progress: Iterable[ModuleProgress], sections: Mapping[str, Sequence[str]], k: int = K
+def module_funnels(progress: Iterable[ModuleProgress], sections: Mapping[str, int], k: int = K
                    ) -> dict[str, dict[str, Cell]]:
     """Per module: distinct people (across courses, a person per course counted once) at each stage.
 
     Stages are counted independently (someone may save a reflection before reading every section), and
-    a stage is a cell of its own. Modules are those in `sections`, in its order; unknown ids are ignored.
+    a stage is a cell of its own. Modules are those in `sections` (module id -> number of sections), in its
+    order; unknown ids are ignored.
     """
     people: dict[str, dict[str, set[Hashable]]] = {m: {s: set() for s in FUNNEL_STAGES} for m in sections}
     for p in progress:

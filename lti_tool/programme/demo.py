@@ -175,4 +175,4 @@ def _response(rng: random.Random, form: Any, course: int, at: datetime) -> dict[
                for item in form.items if rng.random() < 0.93}
     texts = {f.id: rng.choice(COMMENTS) for f in form.free_text if rng.random() < 0.45}
     return {"id": random_id(), "questionnaire_id": form.id, "content_version": form.version, "context_pk": course,
-            "month": month_of(at), "answers": answers, "free_text": json.dumps(texts)}
+            "month": month_of(at), "answers": answers, "free_text": json.dumps(texts) if texts else None}

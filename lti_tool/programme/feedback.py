@@ -108,7 +108,7 @@ def submit(lt: str, questionnaire_id: str):
     db.session.add(FeedbackReceipt(key=receipt_key(questionnaire.id, course, g.launch.user_id)))
     db.session.add(FeedbackResponse(questionnaire_id=questionnaire.id, content_version=questionnaire.version,
                                     context_pk=course, month=month_of(utcnow()), answers=answers,
-                                    free_text=json.dumps(texts, ensure_ascii=False)))
+                                    free_text=json.dumps(texts, ensure_ascii=False) if texts else None))
     try:
         db.session.commit()
     except IntegrityError:  # a second tab sent the same questionnaire a moment earlier

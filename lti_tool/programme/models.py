@@ -24,7 +24,8 @@ def random_id() -> str:
 
 class FeedbackResponse(db.Model):
     """One anonymous response: `answers` maps item id -> scale point ("1".."5"; skipped items absent),
-    `free_text` is a JSON object of question id -> text, encrypted at rest (empty answers left out)."""
+    `free_text` is a JSON object of question id -> text, encrypted at rest (empty answers left out; NULL when
+    nothing was written, so the report decrypts only responses that hold comments)."""
 
     __tablename__ = "feedback_response"
 
@@ -34,7 +35,7 @@ class FeedbackResponse(db.Model):
     context_pk: Mapped[int] = mapped_column(ForeignKey("lti_context.id", ondelete="CASCADE"), index=True)
     month: Mapped[str] = mapped_column(String(7))  # "2026-03"
     answers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
-    free_text: Mapped[str] = mapped_column(EncryptedText, default="{}")
+    free_text: Mapped[str | None] = mapped_column(EncryptedText, nullable=True)
 
 
 class FeedbackReceipt(db.Model):

@@ -17,6 +17,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy.orm import aliased
 
 from course_content import load as load_content
 from lti_tool.activities.models import ActivityState, Reflection
@@ -101,15 +102,27 @@ def cell_text(value: Value, hidden_label: str) -> str:
 class Facts:
     courses: dict[int, tuple[str, str]]  # context pk -> (title, issuer)
     institutions: dict[str, str]  # issuer -> name
-    launches: list[tuple[int, int, str, str]]  # (user, course, role, month), distinct
+    staff: set[tuple[int, int]]  # (course, user) who launched a course as instructor or administrator
+    learners: set[tuple[int, int]]  # (course, user) who launched a course as learner (staff left out)
+    monthly_learners: dict[str, int]  # month -> distinct learners (counted by the database)
     links: list[tuple[int, Any]]  # (course, created_at)
     course_created: list[Any]
     progress: list[pr.ModuleProgress]
     contributions: list[pr.Contribution]
-    responses: list[tuple[str, int, str, dict[str, str], str]]  # (questionnaire, course, month, answers, text)
+    responses: list[tuple[str, int, str, dict[str, str]]]  # (questionnaire, course, month, answers)
+    comments: dict[str, list[str]]  # questionnaire -> encrypted-at-rest free text, for questionnaires with >= K
+
+
+def _visited_count(column: Any) -> Any:
+    """How many sections the module state lists as visited, read in the database (no JSON parsing here)."""
+    if db.engine.dialect.name == "postgresql":
+        return func.coalesce(func.json_array_length(column.op("->")("visited")), 0)
+    return func.coalesce(func.json_array_length(column, "$.visited"), 0)
 
 
 def read_facts(scope: Scope, modules: Sequence[str]) -> Facts:
+    """The facts the figures are computed from: counts and ids, never a person's text (comments excepted,
+    and only of questionnaires with at least K respondents, for the themes)."""
     session = db.session
     courses = {pk: (title or label or context_id, issuer) for pk, title, label, context_id, issuer in session.execute(
         select(Context.id, Context.title, Context.label, Context.context_id, Context.issuer)
@@ -118,10 +131,20 @@ def read_facts(scope: Scope, modules: Sequence[str]) -> Facts:
     for issuer, name in session.execute(select(Platform.issuer, Platform.name).order_by(Platform.id)):
         if not institutions.get(issuer):
             institutions[issuer] = name or issuer
-    launches = [tuple(r) for r in session.execute(
-        select(LaunchSession.user_id, LaunchSession.context_pk, LaunchSession.role, _month(LaunchSession.created_at))
-        .where(LaunchSession.context_pk.is_not(None), scope.courses(LaunchSession.context_pk)).distinct())]
-    staff = {(course, user) for user, course, role, _m in launches if role in STAFF_ROLES}
+    ls = LaunchSession
+    in_scope = (ls.context_pk.is_not(None), scope.courses(ls.context_pk))
+    staff = {tuple(r) for r in session.execute(
+        select(ls.context_pk, ls.user_id).where(*in_scope, ls.role.in_(STAFF_ROLES)).distinct())}
+    learners = {tuple(r) for r in session.execute(
+        select(ls.context_pk, ls.user_id).where(*in_scope, ls.role.not_in(STAFF_ROLES)).distinct())} - staff
+    # Distinct learners per month over every launch: counted where the rows are (100,000s of sessions).
+    other = aliased(LaunchSession)
+    staff_here = (select(other.token).where(other.user_id == ls.user_id, other.context_pk == ls.context_pk,
+                                            other.role.in_(STAFF_ROLES)).exists())
+    month = _month(ls.created_at)
+    monthly = dict(session.execute(
+        select(month, func.count(func.distinct(ls.user_id)))
+        .where(*in_scope, ls.role.not_in(STAFF_ROLES), ~staff_here).group_by(month)).all())
     links = [tuple(r) for r in session.execute(
         select(ResourceLink.context_pk, ResourceLink.created_at).where(scope.courses(ResourceLink.context_pk)))]
     course_created = list(session.scalars(select(Context.created_at).where(scope.courses(Context.id))))
@@ -130,11 +153,10 @@ def read_facts(scope: Scope, modules: Sequence[str]) -> Facts:
         select(Reflection.user_id, Reflection.context_pk, Reflection.activity_id)
         .where(Reflection.activity_id.in_(modules), scope.courses(Reflection.context_pk)).distinct())}
     progress = [
-        pr.ModuleProgress(user, course, module, frozenset((state or {}).get("visited", [])),
-                          (user, course, module) in reflected, bool(completed))
-        for user, course, module, state, completed in session.execute(
-            select(ActivityState.user_id, ActivityState.context_pk, ActivityState.activity_id, ActivityState.state,
-                   ActivityState.completed)
+        pr.ModuleProgress(user, course, module, int(read), (user, course, module) in reflected, bool(completed))
+        for user, course, module, read, completed in session.execute(
+            select(ActivityState.user_id, ActivityState.context_pk, ActivityState.activity_id,
+                   _visited_count(ActivityState.state), ActivityState.completed)
             .where(ActivityState.kind == "module", scope.courses(ActivityState.context_pk)))
         if (course, user) not in staff
     ]
@@ -144,24 +166,30 @@ def read_facts(scope: Scope, modules: Sequence[str]) -> Facts:
         for course, person, items, item in session.execute(measure.facts(scope.courses))
         if (course, person) not in staff
     ]
+    fr = FeedbackResponse
     responses = [tuple(r) for r in session.execute(
-        select(FeedbackResponse.questionnaire_id, FeedbackResponse.context_pk, FeedbackResponse.month,
-               FeedbackResponse.answers, FeedbackResponse.free_text)
-        .where(scope.courses(FeedbackResponse.context_pk)))]
-    return Facts(courses, institutions, launches, links, course_created, progress, contributions, responses)
+        select(fr.questionnaire_id, fr.context_pk, fr.month, fr.answers).where(scope.courses(fr.context_pk)))]
+    per_form: dict[str, int] = defaultdict(int)
+    for questionnaire_id, *_rest in responses:
+        per_form[questionnaire_id] += 1
+    enough = [q for q, n in per_form.items() if n >= pr.K]
+    comments: dict[str, list[str]] = defaultdict(list)
+    if enough:
+        for questionnaire_id, text in session.execute(
+                select(fr.questionnaire_id, fr.free_text)
+                .where(scope.courses(fr.context_pk), fr.questionnaire_id.in_(enough), fr.free_text.is_not(None))):
+            comments[questionnaire_id].append(text)
+    return Facts(courses, institutions, staff, learners, monthly, links, course_created, progress, contributions,
+                 responses, dict(comments))
 
 
 # --------------------------------------------------------------------------- layout
 def build_report(scope: Scope, lang: str, scope_label: str) -> Report:
     content = load_content()
     module_objs = content.modules(lang)
-    modules = [m.id for m in module_objs]
-    facts = read_facts(scope, modules)
-    staff = {(course, user) for user, course, role, _m in facts.launches if role in STAFF_ROLES}
-    learner_launches = [(user, course, month) for user, course, role, month in facts.launches
-                        if role not in STAFF_ROLES and (course, user) not in staff]
+    facts = read_facts(scope, [m.id for m in module_objs])
     sections = [
-        _adoption(scope, facts, learner_launches),
+        _adoption(scope, facts),
         _completion(facts, module_objs),
         _participation(scope, facts),
         _feedback(facts, content.questionnaires(lang)),
@@ -177,12 +205,12 @@ def _group_of(scope: Scope, facts: Facts, course: int) -> tuple[Hashable, str]:
     return course, title
 
 
-def _adoption(scope: Scope, facts: Facts, learner_launches: list[tuple[int, int, str]]) -> Section:
+def _adoption(scope: Scope, facts: Facts) -> Section:
     section = Section("adoption", _("Adoption"), _(
         "Where the programme is used: institutions (LMS platforms), courses, activities placed in courses, and "
         "the people who opened them as learners."))
-    learners = {user for user, _c, _m in learner_launches}
-    active_courses = {course for _u, course, _m in learner_launches} | {c for _u, c, _r, _m in facts.launches}
+    learners = {user for _c, user in facts.learners}
+    active_courses = {course for course, _u in facts.learners | facts.staff}
     issuers = {facts.courses[c][1] for c in active_courses if c in facts.courses}
     overview = [
         (_("Institutions (LMS platforms)"), [len(issuers)]),
@@ -191,7 +219,7 @@ def _adoption(scope: Scope, facts: Facts, learner_launches: list[tuple[int, int,
         (_("Learners"), [pr.cell(len(learners))]),
     ]
     section.tables.append(Table("adoption-overview", _("Adoption at a glance"), [_("Figure"), _("Count")], overview))
-    monthly = pr.monthly_cells((user, month) for user, _c, month in learner_launches)
+    monthly = pr.counted_monthly_cells(facts.monthly_learners)
     section.tables.append(Table("active-learners", _("Active learners per month"), [_("Month"), _("Learners")],
                                 [(m, [c]) for m, c in monthly], chart="columns",
                                 note=_("People who opened at least one activity as a learner that month.")))
@@ -215,7 +243,7 @@ def _adoption(scope: Scope, facts: Facts, learner_launches: list[tuple[int, int,
             key, name = _group_of(scope, facts, course)
             names[key] = name
             courses[key].add(course)
-        for user, course, _m in learner_launches:
+        for course, user in facts.learners:
             people[_group_of(scope, facts, course)[0]].add((course, user))
         for course, _d in facts.links:
             links[_group_of(scope, facts, course)[0]] += 1
@@ -249,7 +277,7 @@ def _completion(facts: Facts, module_objs: list[Any]) -> Section:
     section = Section("completion", _("Completion"), _(
         "How far learners got in each module: opened it, read every section, saved a reflection, and completed "
         "it. Each step is counted on its own, per person and course."))
-    sections = {m.id: [s.id for s in m.sections] for m in module_objs}
+    sections = {m.id: len(m.sections) for m in module_objs}
     funnels = pr.module_funnels(facts.progress, sections)
     stage_labels = {"opened": _("Opened"), "read": _("Read every section"), "reflected": _("Saved a reflection"),
                     "completed": _("Completed")}
@@ -288,9 +316,9 @@ def _feedback(facts: Facts, questionnaires: list[Any]) -> Section:
     section = Section("feedback", _("Feedback"), _(
         "Answers to the anonymous questionnaires. A questionnaire's answers are shown from %(n)d respondents up; "
         "written comments only as common words and phrases, from %(n)d respondents up.", n=pr.K))
-    by_form: dict[str, list[tuple[str, dict[str, str], str]]] = defaultdict(list)
-    for questionnaire_id, _course, month, answers, text in facts.responses:
-        by_form[questionnaire_id].append((month, answers or {}, text))
+    by_form: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for questionnaire_id, _course, _month, answers in facts.responses:
+        by_form[questionnaire_id].append(answers or {})
     summary = []
     for q in questionnaires:
         responses = by_form.get(q.id, [])
@@ -299,12 +327,12 @@ def _feedback(facts: Facts, questionnaires: list[Any]) -> Section:
         if respondents.hidden:
             continue
         scale = [o.id for o in q.scale]
-        dist = pr.distributions([a for _m, a, _t in responses], [i.id for i in q.items], scale)
+        dist = pr.distributions(responses, [i.id for i in q.items], scale)
         section.tables.append(Table(
             f"feedback-{q.id}", q.title, [_("Statement")] + [o.label for o in q.scale] + [_("Answers")],
             [(i.text, [*dist[i.id].points.values(), dist[i.id].respondents]) for i in q.items], chart="stacked"))
         texts = []
-        for index, (_m, _a, raw) in enumerate(responses):
+        for index, raw in enumerate(facts.comments.get(q.id, [])):
             try:
                 written = json.loads(raw or "{}")
             except ValueError:

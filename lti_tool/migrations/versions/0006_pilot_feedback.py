@@ -23,7 +23,7 @@ def upgrade():
     sa.Column('context_pk', sa.Integer(), nullable=False),
     sa.Column('month', sa.String(length=7), nullable=False),
     sa.Column('answers', sa.JSON(), nullable=False),
-    sa.Column('free_text', sa.Text(), nullable=False),
+    sa.Column('free_text', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['context_pk'], ['lti_context.id'], name=op.f('fk_feedback_response_context_pk_lti_context'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_feedback_response'))
     )
