@@ -197,12 +197,11 @@ def build_report(scope: Scope, lang: str, scope_label: str) -> Report:
     return Report(scope, _("Programme report"), scope_label, utcnow().strftime("%Y-%m-%d"), sections)
 
 
-def _group_of(scope: Scope, facts: Facts, course: int) -> tuple[Hashable, str]:
-    """Rows of the per-place table: institutions for the consortium, courses otherwise."""
-    title, issuer = facts.courses.get(course, (str(course), ""))
+def _places(scope: Scope, facts: Facts) -> dict[int, tuple[Hashable, str]]:
+    """Course -> its row in the per-place table: its institution for the consortium, the course otherwise."""
     if scope.kind == CONSORTIUM:
-        return issuer, facts.institutions.get(issuer, issuer)
-    return course, title
+        return {pk: (issuer, facts.institutions.get(issuer, issuer)) for pk, (_title, issuer) in facts.courses.items()}
+    return {pk: (pk, title) for pk, (title, _issuer) in facts.courses.items()}
 
 
 def _adoption(scope: Scope, facts: Facts) -> Section:
@@ -239,17 +238,18 @@ def _adoption(scope: Scope, facts: Facts) -> Section:
         courses: dict[Hashable, set] = defaultdict(set)
         completed_people: dict[Hashable, set] = defaultdict(set)
         completed_items: dict[Hashable, int] = defaultdict(int)
+        place = _places(scope, facts)
         for course in active_courses | {c for c, _d in facts.links}:
-            key, name = _group_of(scope, facts, course)
+            key, name = place.get(course, (course, str(course)))
             names[key] = name
             courses[key].add(course)
         for course, user in facts.learners:
-            people[_group_of(scope, facts, course)[0]].add((course, user))
+            people[place[course][0]].add((course, user))
         for course, _d in facts.links:
-            links[_group_of(scope, facts, course)[0]] += 1
+            links[place[course][0]] += 1
         for p in facts.progress:
             if p.completed:
-                key = _group_of(scope, facts, p.course)[0]
+                key = place[p.course][0]
                 completed_people[key].add((p.course, p.person))
                 completed_items[key] += 1
         counts = {key: len(people[key]) for key in names}
