@@ -100,15 +100,18 @@ def per_month(events: Iterable[tuple[Hashable, str]]) -> dict[str, int]:
 
 def monthly_cells(events: Iterable[tuple[Hashable, str]], k: int = K) -> list[tuple[str, Cell]]:
     """Active people per month as cells (each month on its own: months overlap, so no secondary rule)."""
-    return counted_monthly_cells(per_month(events), k)
+    return counted_monthly_cells(per_month(events), k=k)
 
 
-def counted_monthly_cells(people: Mapping[str, int], k: int = K) -> list[tuple[str, Cell]]:
+def counted_monthly_cells(people: Mapping[str, int], values: Mapping[str, int] | None = None, k: int = K
+                          ) -> list[tuple[str, Cell]]:
     """The same from distinct-people counts per month already made (by the database, for large tables);
-    quiet months in between appear with 0 people, hence hidden."""
+    quiet months in between appear with 0 people, hence hidden. `values` gives another figure per month
+    (modules completed, say) that is shown when its month's people count is."""
     if not people:
         return []
-    return [(m, cell(people.get(m, 0), k=k)) for m in months_between(min(people), max(people))]
+    return [(m, cell(people.get(m, 0), None if values is None else values.get(m, 0), k=k))
+            for m in months_between(min(people), max(people))]
 
 
 def new_per_month(first_seen: Iterable[datetime | date]) -> dict[str, int]:

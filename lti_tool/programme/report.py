@@ -105,6 +105,7 @@ class Facts:
     staff: set[tuple[int, int]]  # (course, user) who launched a course as instructor or administrator
     learners: set[tuple[int, int]]  # (course, user) who launched a course as learner (staff left out)
     monthly_learners: dict[str, int]  # month -> distinct learners (counted by the database)
+    monthly_completions: dict[str, tuple[int, int]]  # month -> (distinct learners, modules completed)
     links: list[tuple[int, Any]]  # (course, created_at)
     course_created: list[Any]
     progress: list[pr.ModuleProgress]
@@ -145,6 +146,14 @@ def read_facts(scope: Scope, modules: Sequence[str]) -> Facts:
     monthly = dict(session.execute(
         select(month, func.count(func.distinct(ls.user_id)))
         .where(*in_scope, ls.role.not_in(STAFF_ROLES), ~staff_here).group_by(month)).all())
+    st = ActivityState
+    staff_there = (select(ls.token).where(ls.user_id == st.user_id, ls.context_pk == st.context_pk,
+                                          ls.role.in_(STAFF_ROLES)).exists())
+    done_month = _month(st.updated_at)
+    completions = {m: (people, n) for m, people, n in session.execute(
+        select(done_month, func.count(func.distinct(st.user_id)), func.count())
+        .where(st.kind == "module", st.completed.is_(True), scope.courses(st.context_pk), ~staff_there)
+        .group_by(done_month))}
     links = [tuple(r) for r in session.execute(
         select(ResourceLink.context_pk, ResourceLink.created_at).where(scope.courses(ResourceLink.context_pk)))]
     course_created = list(session.scalars(select(Context.created_at).where(scope.courses(Context.id))))
@@ -179,8 +188,8 @@ def read_facts(scope: Scope, modules: Sequence[str]) -> Facts:
                 select(fr.questionnaire_id, fr.free_text)
                 .where(scope.courses(fr.context_pk), fr.questionnaire_id.in_(enough), fr.free_text.is_not(None))):
             comments[questionnaire_id].append(text)
-    return Facts(courses, institutions, staff, learners, monthly, links, course_created, progress, contributions,
-                 responses, dict(comments))
+    return Facts(courses, institutions, staff, learners, monthly, completions, links, course_created, progress,
+                 contributions, responses, dict(comments))
 
 
 # --------------------------------------------------------------------------- layout
@@ -286,6 +295,13 @@ def _completion(facts: Facts, module_objs: list[Any]) -> Section:
         section.tables.append(Table(f"funnel-{module.id}", _("Module: %(title)s", title=module.title),
                                     [_("Step"), _("Learners")],
                                     [(stage_labels[s], [cells[s]]) for s in pr.FUNNEL_STAGES], chart="bars"))
+    people = {m: n for m, (n, _done) in facts.monthly_completions.items()}
+    done = {m: d for m, (_n, d) in facts.monthly_completions.items()}
+    section.tables.append(Table("completions-per-month", _("Modules completed per month"),
+                                [_("Month"), _("Modules completed")],
+                                [(m, [c]) for m, c in pr.counted_monthly_cells(people, done)], chart="columns",
+                                note=_("By the month of the learner's last change to the module; shown for months "
+                                       "in which at least %(n)d people completed a module.", n=pr.K)))
     whole = pr.programme_completion(facts.progress, list(sections))
     section.tables.append(Table("funnel-programme", _("The whole programme"), [_("Step"), _("Learners")], [
         (_("Started a module"), [whole["started"]]),
@@ -319,6 +335,11 @@ def _feedback(facts: Facts, questionnaires: list[Any]) -> Section:
     by_form: dict[str, list[dict[str, str]]] = defaultdict(list)
     for questionnaire_id, _course, _month, answers in facts.responses:
         by_form[questionnaire_id].append(answers or {})
+    per_month: dict[str, int] = defaultdict(int)
+    for _q, _course, month, _answers in facts.responses:
+        per_month[month] += 1
+    section.tables.append(Table("responses-per-month", _("Responses per month"), [_("Month"), _("Respondents")],
+                                [(m, [c]) for m, c in pr.counted_monthly_cells(per_month)], chart="columns"))
     summary = []
     for q in questionnaires:
         responses = by_form.get(q.id, [])

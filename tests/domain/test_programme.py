@@ -62,6 +62,8 @@ def test_months_and_monthly_active_people():
     assert pr.per_month([]) == {}
     assert pr.counted_monthly_cells({"2026-03": 4, "2026-01": 5}) == pr.monthly_cells(events)
     assert pr.counted_monthly_cells({}) == []
+    assert pr.counted_monthly_cells({"2026-01": 5, "2026-02": 4}, {"2026-01": 12, "2026-02": 9}) == [
+        ("2026-01", Cell(12)), ("2026-02", HIDDEN)]
     assert pr.new_per_month([date(2026, 1, 5), date(2026, 1, 9), date(2026, 3, 1)]) == {
         "2026-01": 2, "2026-02": 0, "2026-03": 1}
 

@@ -97,6 +97,9 @@ def test_instructor_sees_their_course_only(client, fixture):
     assert table_rows(html, "funnel-programme") == [
         ["Started a module", "6"], ["Completed all four modules", "fewer than 5"]]
     assert "per-course" not in html  # one course: no per-course breakdown
+    (this_month,) = table_rows(html, "completions-per-month")  # the facilitator's own completion left out
+    assert this_month[1:] == ["5"]
+    assert table_rows(html, "responses-per-month") == [["2026-02", "9"]]
 
 
 def test_platform_administrator_sees_their_platform_with_secondary_hiding(client, world, fixture):
