@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import ColumnElement, case, func, select, true
 from sqlalchemy.orm import aliased
 
 from course_content import load as load_content
@@ -134,10 +134,12 @@ def read_facts(scope: Scope, modules: Sequence[str]) -> Facts:
             institutions[issuer] = name or issuer
     ls = LaunchSession
     in_scope = (ls.context_pk.is_not(None), scope.courses(ls.context_pk))
-    staff = {tuple(r) for r in session.execute(
-        select(ls.context_pk, ls.user_id).where(*in_scope, ls.role.in_(STAFF_ROLES)).distinct())}
-    learners = {tuple(r) for r in session.execute(
-        select(ls.context_pk, ls.user_id).where(*in_scope, ls.role.not_in(STAFF_ROLES)).distinct())} - staff
+    staff: set[tuple[int, int]] = set()
+    learners: set[tuple[int, int]] = set()
+    is_staff = func.max(case((ls.role.in_(STAFF_ROLES), 1), else_=0))
+    for course, user, as_staff in session.execute(  # one pass over the sessions: who is staff where
+            select(ls.context_pk, ls.user_id, is_staff).where(*in_scope).group_by(ls.context_pk, ls.user_id)):
+        (staff if as_staff else learners).add((course, user))
     # Distinct learners per month over every launch: counted where the rows are (100,000s of sessions).
     other = aliased(LaunchSession)
     staff_here = (select(other.token).where(other.user_id == ls.user_id, other.context_pk == ls.context_pk,
