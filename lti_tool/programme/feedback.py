@@ -41,8 +41,12 @@ def feedback_links(module_id: str | None = None) -> list[tuple[object, bool]]:
     launch = g.get("launch")
     if launch is None or launch.context_pk is None:
         return []
-    audience = "trainer" if launch.is_instructor else "participant"
-    forms = [q for q in catalog().questionnaires(lang()) if q.audience == audience
+    audiences = {"trainer"} if launch.is_instructor else {"participant"}
+    content = catalog()
+    activity = launch.activity_id or ""
+    if activity in content and content.kind_of(activity) in ("ttt_unit", "workshop_agenda"):
+        audiences.add("trainer")  # a Train-the-Trainer course: its participants are trainers
+    forms = [q for q in content.questionnaires(lang()) if q.audience in audiences
              and (module_id is None or q.module == module_id)]
     return [(q, has_answered(q.id, launch.context_pk, launch.user_id)) for q in forms]
 

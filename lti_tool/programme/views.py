@@ -44,12 +44,17 @@ def hidden_label() -> str:
     return _("fewer than %(n)d", n=K)
 
 
+def spreadsheet_safe(text: str) -> str:
+    """A cell a spreadsheet will not run as a formula (course titles come from the LMS): "=…" -> "'=…"."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
 def table_csv(table: Table, hidden: str) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(table.columns)
+    writer.writerow([spreadsheet_safe(c) for c in table.columns])
     for name, values in table.rows:
-        writer.writerow([name, *(cell_text(v, hidden) for v in values)])
+        writer.writerow([spreadsheet_safe(name), *(spreadsheet_safe(cell_text(v, hidden)) for v in values)])
     return out.getvalue()
 
 

@@ -165,3 +165,24 @@ def test_erasing_a_person_leaves_the_anonymous_response(app, client, world):
         erase_user(db.session.get(User, learner.user_id))
         db.session.commit()
     assert len(responses(app)) == 1
+
+
+def test_trainers_in_a_train_the_trainer_course_get_the_trainers_questionnaire(client, world):
+    trainer = world.launch("trainer-1", course="ttt-course", activity="preparing-a-programme")
+    page = client.get(trainer.url("programme"))
+    assert "Feedback on the Train-the-Trainer session" in page.text
+    assert "Feedback on the Train-the-Trainer session" not in client.get(world.launch("l9").url("programme")).text
+
+
+def test_a_finished_module_offers_its_own_questionnaire(app, client, world):
+    from lti_tool.activities.models import ActivityState
+
+    learner = world.launch("l1", activity="safe-start")
+    with app.app_context():
+        db.session.add(ActivityState(user_id=learner.user_id, context_pk=learner.context_pk, activity_id="safe-start",
+                                     kind="module", completed=True, state={"visited": [], "done": True}))
+        db.session.commit()
+    page = client.get(learner.url("module/safe-start/done"))
+    assert page.status_code == 200 and "Tell us how it went" in page.text
+    assert f'href="{learner.url(FORM)}"' in page.text
+    assert "end-of-programme" not in page.text  # only this module's questionnaire here

@@ -199,3 +199,17 @@ def test_platform_admin_roles():
     assert is_platform_admin([lis + "institution/person#Administrator"])
     assert is_platform_admin([lis + "system/person#Administrator"])
     assert not is_platform_admin([lis + "membership#Administrator", "Administrator", lis + "membership#Instructor"])
+
+
+def test_csv_cells_never_run_as_spreadsheet_formulas(app, client, world):
+    from lti_tool.models import Context
+
+    admin = world.launch("admin-x", None, role="admin", platform_admin=True)
+    for n in range(5):
+        world.launch(f"x{n}", "formula")
+    with app.app_context():
+        course = db.session.scalars(db.select(Context).where(Context.context_id == "formula")).one()
+        course.title = '=HYPERLINK("http://evil.example","click")'
+        db.session.commit()
+    rows = list(csv.reader(io.StringIO(client.get(admin.url("report/per-course.csv")).text)))
+    assert rows[1][0] == "'" + '=HYPERLINK("http://evil.example","click")'
