@@ -26,6 +26,7 @@ from typing import Any, Literal
 import yaml
 from marshmallow import ValidationError
 
+from . import feedback as fb
 from . import model as m
 from . import schemas as s
 
@@ -46,6 +47,7 @@ KIND_DIRS: dict[str, str] = {
     "self_assessment": "self-assessments/*",
     "support": "support",
     "pair_space": "pair-space",
+    "feedback": "feedback/*",  # questionnaires for pilot evaluation (course_content.feedback)
 }
 #: Kinds that are deep-linkable activities, in the order ``Catalog.activities`` lists them.
 ACTIVITY_KINDS = (
@@ -629,6 +631,8 @@ def _build(raw: RawActivity, lang: str, scenario_ids: tuple[str, ...]) -> m.Acti
             ending_guide=tuple(m.TextSection(sid, **t["ending_guide"][sid]) for sid in meta["ending_guide"]),
             reflection_prompt=t["reflection_prompt"],
         )
+    if raw.kind == fb.KIND:
+        return fb.build(base, meta, t)
     raise AssertionError(f"unhandled kind {raw.kind}")  # pragma: no cover
 
 
@@ -740,6 +744,12 @@ class Catalog:
 
     def pair_space(self, lang: str | None = "en") -> m.PairSpace:
         return self._one("pair_space", s.PAIR_SPACE_ID, lang)
+    def questionnaires(self, lang: str | None = "en") -> list[fb.Questionnaire]:
+        """Feedback questionnaires (never graded, never required), in folder order."""
+        return self._of_kind(fb.KIND, lang)
+
+    def questionnaire(self, questionnaire_id: str, lang: str | None = "en") -> fb.Questionnaire:
+        return self._one(fb.KIND, questionnaire_id, lang)
 
 
 _cache: dict[tuple[Path, bool], Catalog] = {}

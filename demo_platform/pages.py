@@ -10,7 +10,8 @@ from urllib.parse import urlencode, urlparse
 from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 
 from demo_platform.app import all_clients, ctx
-from demo_platform.roster import COURSE, INSTRUCTORS, LEARNERS, PEOPLE, person
+from demo_platform.roster import ADMIN, COURSE, INSTRUCTORS, LEARNERS, PEOPLE, person
+from demo_platform.seed import REPORT_LINK
 
 bp = Blueprint("pages", __name__)
 
@@ -34,12 +35,15 @@ def _status() -> dict[str, Any]:
 def home():
     with ctx().store.read() as state:
         links = sorted((dict(link) for link in state["resource_links"].values()), key=lambda link: link["created"])
+        report = next((link for link in links if link["id"] == REPORT_LINK["id"]), None)
+        links = [link for link in links if link["id"] != REPORT_LINK["id"]]
         items = state["line_items"]
         for link in links:
             item = items.get(link.get("line_item_id") or "")
             link["graded"] = f"graded out of {item['scoreMaximum']:g}" if item else ""
     return render_template(
-        "home.html", course=COURSE, links=links, learners=LEARNERS, instructors=INSTRUCTORS,
+        "home.html", course=COURSE, links=links, learners=LEARNERS, instructors=INSTRUCTORS, admin=ADMIN,
+        report_link=report,
         clients=all_clients(), status=_status(),
         # What a tool may send back through launch_presentation.return_url.
         returned={k: request.args[k] for k in ("lti_msg", "lti_errormsg") if request.args.get(k)},

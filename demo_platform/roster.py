@@ -16,6 +16,8 @@ ROLE_INSTRUCTOR = LIS + "membership#Instructor"
 ROLE_LEARNER = LIS + "membership#Learner"
 INSTITUTION_FACULTY = LIS + "institution/person#Faculty"
 INSTITUTION_STUDENT = LIS + "institution/person#Student"
+INSTITUTION_ADMIN = LIS + "institution/person#Administrator"
+SYSTEM_ADMIN = LIS + "system/person#Administrator"
 
 COURSE = {
     "id": "demo-course-101",
@@ -32,6 +34,7 @@ class Person:
     family_name: str
     locale: str
     instructor: bool = False
+    admin: bool = False  # the LMS administrator: not in the course roster
 
     @property
     def name(self) -> str:
@@ -41,18 +44,20 @@ class Person:
     def email(self) -> str:
         local = f"{self.given_name}.{self.family_name}".lower().replace(" ", "").replace("'", "")
         local = local.encode("ascii", "ignore").decode("ascii")
-        domain = "staff.demo.example" if self.instructor else "learners.demo.example"
+        domain = "staff.demo.example" if self.instructor or self.admin else "learners.demo.example"
         return f"{local}@{domain}"
 
     @property
     def roles(self) -> list[str]:
+        if self.admin:
+            return [SYSTEM_ADMIN, INSTITUTION_ADMIN]
         if self.instructor:
             return [ROLE_INSTRUCTOR, INSTITUTION_FACULTY]
         return [ROLE_LEARNER, INSTITUTION_STUDENT]
 
     @property
     def role_label(self) -> str:
-        return "Instructor" if self.instructor else "Learner"
+        return "Administrator" if self.admin else "Instructor" if self.instructor else "Learner"
 
 
 PEOPLE: tuple[Person, ...] = (
@@ -83,7 +88,10 @@ PEOPLE: tuple[Person, ...] = (
     Person("u-1025", "Daan", "Smit", "nl"),
 )
 
-BY_SUB: dict[str, Person] = {p.sub: p for p in PEOPLE}
+# The platform's administrator: launches the tool's programme report, takes no part in the course.
+ADMIN = Person("u-1000", "Ingrid", "Hoekstra", "en", admin=True)
+
+BY_SUB: dict[str, Person] = {p.sub: p for p in (*PEOPLE, ADMIN)}
 INSTRUCTORS: tuple[Person, ...] = tuple(p for p in PEOPLE if p.instructor)
 LEARNERS: tuple[Person, ...] = tuple(p for p in PEOPLE if not p.instructor)
 

@@ -70,6 +70,7 @@ def main(argv: list[str] | None = None) -> None:
     from demo_platform import create_platform_app, registration_json
     from lti_tool import create_app
     from lti_tool.cli import import_registration
+    from lti_tool.programme.demo import seed_pilot_activity
 
     tool_app = create_app()
     with tool_app.app_context():
@@ -77,6 +78,8 @@ def main(argv: list[str] | None = None) -> None:
         registration = registration_json(os.environ["PLATFORM_BASE_URL"])
         import_registration(registration)
         seed_pair(registration)
+        # Made-up pilot activity in a few more courses, so the programme report has something to show.
+        seed_pilot_activity(registration["issuer"], registration["deployment_ids"][0])
     platform_app = create_platform_app()
 
     _serve(tool_app, args.host, args.tool_port, "tool")
@@ -92,6 +95,7 @@ def main(argv: list[str] | None = None) -> None:
       - "Launch as learner" / "Launch as instructor" on any activity
       - "Add activities (Deep Linking)" to place the whole programme in the demo course
       - the gradebook shows the scores and completion the tool sends back
+      - "Programme report" (as the LMS administrator) shows the pilot figures across the platform's courses
     The tool:                    {os.environ['TOOL_BASE_URL']}/   (registration help: /lti/setup)
 
   Data lives in ./instance (SQLite). Press Ctrl+C to stop.

@@ -94,8 +94,19 @@ def new_resource_link(
     return link
 
 
+REPORT_LINK: dict[str, Any] = {
+    "id": "rl-programme-report",
+    "title": "Programme report",
+    "text": "The tool's pilot figures for every course on this platform (for the LMS administrator).",
+    "custom": {"activity": "programme-report"},
+}
+
+
 def seed_course(store: Store, config: Any) -> None:
     with store.transaction() as state:
+        if REPORT_LINK["id"] not in state["resource_links"]:  # also on demos seeded before the report existed
+            new_resource_link(store, state, client_id=config["CLIENT_ID"], title=REPORT_LINK["title"],
+                              text=REPORT_LINK["text"], custom=REPORT_LINK["custom"], link_id=REPORT_LINK["id"])
         if state.get("seeded"):
             return
         for spec in SEED_LINKS:

@@ -93,6 +93,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from lti_tool.pages import bp as pages_bp
     from lti_tool.pairing.space_views import bp as pair_space_bp  # the published pairs' own spaces
     from lti_tool.pairing.views import bp as pairing_bp  # pairing tables and views
+    from lti_tool.programme import cli as programme_cli
+    from lti_tool.programme import feedback as programme_feedback  # feedback tables and questionnaires
+    from lti_tool.programme import views as programme_views
 
     app.register_blueprint(launch_bp)
     app.register_blueprint(registration_bp)
@@ -109,6 +112,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(activities.action_plan.bp)
     app.register_blueprint(activities.ttt.bp)
     app.register_blueprint(activities.insight.bp)
+    app.register_blueprint(programme_feedback.bp)
+    app.register_blueprint(programme_views.bp)
 
     from lti_tool import privacy
     from lti_tool.cli import register_cli
@@ -118,6 +123,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_cli(app)
     privacy.register_cli(app)
     services.cli.register_cli(app)
+    programme_cli.register_cli(app)
     init_security(app)
     from lti_tool.web.ratelimit import init_rate_limits
 

@@ -50,6 +50,8 @@ def landing_url(launch: LaunchSession) -> str | None:
         return url_for("pages.waiting", lt=lt)
     if activity_id == PROGRAMME:
         return url_for("pages.overview", lt=lt)
+    if activity_id == REPORT_ACTIVITY and "programme.report" in current_app.view_functions:
+        return url_for("programme.report", lt=lt)  # the programme report link (custom activity=programme-report)
     try:
         kind = catalog().kind_of(activity_id)
     except KeyError:
@@ -63,6 +65,9 @@ def landing_url(launch: LaunchSession) -> str | None:
 
         return resume_url(lt, activity_id, launch.user_id, launch.context_pk)
     return url_for(endpoint, lt=lt, **({arg: activity_id} if arg else {}))
+
+
+REPORT_ACTIVITY = "programme-report"
 
 
 @bp.get("/s/<lt>/")

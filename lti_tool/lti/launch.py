@@ -38,7 +38,7 @@ from lti_tool.lti.messages import (
     load_message,
 )
 from lti_tool.lti.registry import PlatformInfo
-from lti_tool.lti.roles import map_roles
+from lti_tool.lti.roles import is_platform_admin, map_roles
 from lti_tool.lti.state import DatabaseUsedStates, StoredState
 from lti_tool.lti.validation import (
     AGS,
@@ -499,6 +499,8 @@ def _record_launch(
     kept_claims.update(browser_claims)
     if pending_state:
         kept_claims["pending_state"] = pending_state
+    if is_platform_admin(claims[LTI + "roles"]):
+        kept_claims["platform_admin"] = True  # the programme report of the whole platform
     values = {
         "token": secrets.token_urlsafe(32),
         "user_id": user_id,

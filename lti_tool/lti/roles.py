@@ -19,6 +19,12 @@ INSTRUCTOR_ROLES = {
     "http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#Lecturer",
     "http://purl.imsglobal.org/vocab/lis/v2/membership/Instructor#Grader",
 }
+# Administrators of the whole LMS or institution (not of one course): they see their platform's programme report.
+PLATFORM_ADMIN_ROLES = {
+    "http://purl.imsglobal.org/vocab/lis/v2/system/person#Administrator",
+    "http://purl.imsglobal.org/vocab/lis/v2/system/person#SysAdmin",
+    "http://purl.imsglobal.org/vocab/lis/v2/institution/person#Administrator",
+}
 # Short forms some platforms still send (allowed by LTI 1.3 for context roles).
 SHORT_INSTRUCTOR = {"Instructor", "ContentDeveloper", "TeachingAssistant"}
 SHORT_ADMIN = {"Administrator"}
@@ -34,3 +40,8 @@ def map_roles(roles: Iterable[str]) -> str:
     if any(r in INSTRUCTOR_ROLES or r in SHORT_INSTRUCTOR for r in roles):
         return INSTRUCTOR
     return LEARNER
+
+
+def is_platform_admin(roles: Iterable[str]) -> bool:
+    """Whether the claim names a system or institution administrator (a course's Administrator is not one)."""
+    return any(r in PLATFORM_ADMIN_ROLES for r in roles)

@@ -14,7 +14,9 @@ from jinja2 import pass_context
 from markupsafe import Markup
 
 LANGUAGES = ("en", "nl", "uk", "de")
-TRANSLATION_DIRECTORIES = "translations;activities/translations;services/translations;pairing/translations"
+TRANSLATION_DIRECTORIES = (
+    "translations;activities/translations;services/translations;pairing/translations;programme/translations"
+)
 
 babel = Babel()
 
