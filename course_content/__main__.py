@@ -47,6 +47,7 @@ def report(result: Scan, out: TextIO, *, verbose: bool = False) -> int:
         ("Schema errors", "schema"),
         ("Incomplete content", "completeness"),
         ("Translations", "translation"),
+        ("Terminology (see activities/glossary)", "terminology"),
     ):
         group = [i for i in errors if i.category == category]
         if group:

@@ -7,6 +7,8 @@ validator and the runtime loader can never disagree about what is wrong. Severit
   there is nothing to fall back to.
 * ``translation`` problems (anything in nl/uk/de) never stop the tool: the bad or missing field falls
   back to English, and ``validate`` reports it as an error for the finished set.
+* ``terminology`` problems (a text uses a variant the glossary says to avoid) are reported by
+  ``validate``; :func:`load` serves the text.
 * ``completeness`` problems (fewer scenarios than required, a module not written yet, a scenario whose
   module does not exist) are reported by ``validate``; :func:`load` serves what is there.
 """
@@ -45,6 +47,7 @@ KIND_DIRS: dict[str, str] = {
     "workshop_agenda": "workshop-agenda",
     "self_assessment": "self-assessments/*",
     "support": "support",
+    "glossary": "glossary",
 }
 #: Kinds that are deep-linkable activities, in the order ``Catalog.activities`` lists them.
 ACTIVITY_KINDS = (
@@ -60,7 +63,7 @@ ACTIVITY_KINDS = (
 _REQUIRED_MSG = "Missing data for required field."
 MISSING_TRANSLATION = "missing translation (English is shown instead)"
 
-Category = Literal["schema", "translation", "completeness"]
+Category = Literal["schema", "translation", "completeness", "terminology"]
 Severity = Literal["error", "warning"]
 
 
@@ -469,6 +472,9 @@ def _cross_check(root: Path, activities: list[RawActivity], issues: list[Issue])
                 f"no prompts for {mid!r}",
             )
 
+    for glossary in by_kind["glossary"]:
+        _check_terminology(glossary, activities, issues)
+
     ttt = {r.id for r in by_kind["ttt_unit"]}
     for uid in s.TTT_UNIT_IDS:
         need(uid in ttt, root / "ttt" / uid / "meta.yaml", "", f"TtT unit {uid!r} is missing or broken")
@@ -485,6 +491,70 @@ def _cross_check(root: Path, activities: list[RawActivity], issues: list[Issue])
         )
         if r is not None:
             need(r.meta["role"] == role, r.folder / "meta.yaml", "role", f"must be {role!r} for {aid!r}")
+
+
+def _avoid_pattern(entry: str) -> re.Pattern[str]:
+    """``stem*`` matches a word start; anything else a whole word or phrase (case-insensitive)."""
+    if entry.endswith("*"):
+        return re.compile(r"(?<!\w)" + re.escape(entry[:-1].strip()), re.IGNORECASE)
+    return re.compile(r"(?<!\w)" + re.escape(entry.strip()) + r"(?!\w)", re.IGNORECASE)
+
+
+def _text_leaves(tree: Any, path: str = "") -> Iterable[tuple[str, str]]:
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            yield from _text_leaves(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(tree, list):
+        for i, value in enumerate(tree):
+            yield from _text_leaves(value, f"{path}.{i}")
+    elif isinstance(tree, str):
+        yield path, tree
+
+
+def _check_terminology(glossary: RawActivity, activities: list[RawActivity], issues: list[Issue]) -> None:
+    """One word per concept and language: flag every text that uses a variant the glossary avoids.
+
+    Translators drift between near-synonyms (three Ukrainian words for "referral", "begeleider" next to
+    "facilitator"); a learner then wonders whether these are different things. Fields that fell back to
+    English are skipped, because they are not that language's text.
+    """
+    rules: dict[str, list[tuple[str, str, re.Pattern[str]]]] = {lang: [] for lang in LANGUAGES}
+    for term in glossary.meta["terms"]:
+        for lang, entries in term["avoid"].items():
+            if lang not in LANGUAGES:
+                issues.append(
+                    Issue(
+                        glossary.folder / "meta.yaml",
+                        f"terms.{term['id']}.avoid.{lang}",
+                        f"unknown language; use one of {', '.join(LANGUAGES)}",
+                        "completeness",
+                    )
+                )
+                continue
+            rules[lang].extend((term["id"], entry, _avoid_pattern(entry)) for entry in entries)
+    for raw in activities:
+        if raw.kind == "glossary":
+            continue
+        for lang, lang_rules in rules.items():
+            if not lang_rules or lang not in raw.texts:
+                continue
+            skipped = raw.fallbacks.get(lang, ())
+            preferred = glossary.texts[lang]["terms"]
+            for path, text in _text_leaves(raw.texts[lang]):
+                if any(_related(path, f) for f in skipped):
+                    continue
+                for term_id, entry, pattern in lang_rules:
+                    found = pattern.search(text)
+                    if found:
+                        issues.append(
+                            Issue(
+                                raw.folder / f"{lang}.yaml",
+                                path,
+                                f"uses {found.group(0)!r}; the {lang} glossary term for {term_id!r} is "
+                                f"{preferred[term_id]['term']!r} (avoid {entry!r})",
+                                "terminology",
+                            )
+                        )
 
 
 # --------------------------------------------------------------------------- catalog
@@ -613,6 +683,12 @@ def _build(raw: RawActivity, lang: str, scenario_ids: tuple[str, ...]) -> m.Acti
         )
     if raw.kind == "support":
         return m.Support(**base, body=t["body"])
+    if raw.kind == "glossary":
+        return m.Glossary(
+            **base,
+            intro=t["intro"],
+            terms=tuple(m.GlossaryTerm(term["id"], **t["terms"][term["id"]]) for term in meta["terms"]),
+        )
     raise AssertionError(f"unhandled kind {raw.kind}")  # pragma: no cover
 
 
@@ -716,6 +792,9 @@ class Catalog:
 
     def support(self, lang: str | None = "en") -> m.Support:
         return self._one("support", s.SUPPORT_ID, lang)
+
+    def glossary(self, lang: str | None = "en") -> m.Glossary:
+        return self._one("glossary", s.GLOSSARY_ID, lang)
 
 
 _cache: dict[tuple[Path, bool], Catalog] = {}

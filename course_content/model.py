@@ -209,4 +209,19 @@ class Support(_Localised):
     body: str
 
 
-Activity = Module | Scenario | Journal | ActionPlan | TttUnit | WorkshopAgenda | SelfAssessment | Support
+@dataclass(frozen=True)
+class GlossaryTerm:
+    id: str
+    term: str  # the one word this language uses for the concept
+    definition: str
+
+
+@dataclass(frozen=True)
+class Glossary(_Localised):
+    intro: str
+    terms: tuple[GlossaryTerm, ...]
+
+
+Activity = (
+    Module | Scenario | Journal | ActionPlan | TttUnit | WorkshopAgenda | SelfAssessment | Support | Glossary
+)

@@ -38,6 +38,7 @@ JOURNAL_ID = "reflection-journal"
 ACTION_PLAN_ID = "action-plan-30-60-90"
 WORKSHOP_AGENDA_ID = "workshop-agenda"
 SUPPORT_ID = "support-and-referral"
+GLOSSARY_ID = "glossary"
 GUIDING_CATEGORIES = ("realism", "relational", "underlying")
 QUESTION_TYPES = ("levels", "multi", "single", "text")
 WORKSHOP_FORMATS = ("online", "in_person")
@@ -332,6 +333,32 @@ class SupportMeta(Strict):
     version = Version()
 
 
+class GlossaryTermMeta(Strict):
+    """One glossary term; ``avoid`` lists, per language, the variants the content must not use.
+
+    An entry ending in ``*`` is a word start (``перенаправ*`` catches every inflection); any other entry
+    is a whole word or phrase. Matching ignores case. The check itself runs in the loader.
+    """
+
+    id = Slug(required=True)
+    avoid = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String(validate=validate.Length(min=1)), validate=validate.Length(min=1)),
+        load_default=dict,
+    )
+
+
+class GlossaryMeta(Strict):
+    id = FixedId(GLOSSARY_ID)
+    kind = Kind("glossary")
+    version = Version()
+    terms = fields.List(fields.Nested(GlossaryTermMeta), required=True, validate=validate.Length(min=5))
+
+    @validates_schema
+    def _unique_terms(self, data: dict[str, Any], **kwargs: Any) -> None:
+        _unique_or_raise([t["id"] for t in data.get("terms", [])], "terms")
+
+
 def _unique_or_raise(values: list[Any], field: str) -> None:
     try:
         _unique(values)
@@ -348,6 +375,7 @@ META_SCHEMAS: dict[str, type[Schema]] = {
     "workshop_agenda": WorkshopAgendaMeta,
     "self_assessment": SelfAssessmentMeta,
     "support": SupportMeta,
+    "glossary": GlossaryMeta,
 }
 
 
@@ -462,6 +490,16 @@ def support_lang_schema(meta: Mapping[str, Any]) -> Schema:
     return _lang({"title": Text(), "body": Text()})
 
 
+def glossary_lang_schema(meta: Mapping[str, Any]) -> Schema:
+    return _lang(
+        {
+            "title": Text(),
+            "intro": Text(),
+            "terms": IdMap([t["id"] for t in meta["terms"]], _nested(term=Text(), definition=Text())),
+        }
+    )
+
+
 LANG_SCHEMAS: dict[str, Callable[[Mapping[str, Any]], Schema]] = {
     "module": module_lang_schema,
     "scenario": scenario_lang_schema,
@@ -471,4 +509,5 @@ LANG_SCHEMAS: dict[str, Callable[[Mapping[str, Any]], Schema]] = {
     "workshop_agenda": workshop_agenda_lang_schema,
     "self_assessment": self_assessment_lang_schema,
     "support": support_lang_schema,
+    "glossary": glossary_lang_schema,
 }

@@ -95,7 +95,27 @@ class ContentTree:
         self.write("support/meta.yaml", {"id": "support-and-referral", "kind": "support", "version": 1})
         for lang in LANGUAGES:
             self.write(f"support/{lang}.yaml", {"title": f"{lang} support", "body": words(30, lang)})
+        self.glossary()
         return self
+
+    def glossary(self) -> None:
+        """Five terms; "facilitator" tells Dutch to avoid "begeleider*" and German to avoid "du"."""
+        terms: list[dict[str, Any]] = [
+            {"id": t} for t in ("mentor", "mentee", "facilitator", "referral", "reflection")
+        ]
+        terms[2]["avoid"] = {"nl": ["begeleider*"], "de": ["du"]}
+        self.write("glossary/meta.yaml", {"id": "glossary", "kind": "glossary", "version": 1, "terms": terms})
+        for lang in LANGUAGES:
+            self.write(
+                f"glossary/{lang}.yaml",
+                {
+                    "title": f"{lang} glossary",
+                    "intro": words(20, lang),
+                    "terms": {
+                        t["id"]: {"term": f"{lang} {t['id']}", "definition": words(10, lang)} for t in terms
+                    },
+                },
+            )
 
     def module(self, mid: str, order: int) -> None:
         sections = ["arriving", "safety", "hope"]
