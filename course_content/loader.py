@@ -455,6 +455,8 @@ def _cross_check(root: Path, activities: list[RawActivity], issues: list[Issue])
         )
     total = len(by_kind["scenario"])
     need(total >= 12, root / "scenarios", "", f"{total} scenarios in all; at least 12 are needed")
+    _check_scenario_plots(by_kind["scenario"], issues)
+    _check_scenario_minutes(by_kind["scenario"], by_kind["workshop_agenda"], issues)
 
     for r in by_kind["journal"]:
         for mid in r.meta["module_prompts"]:
@@ -491,6 +493,83 @@ def _cross_check(root: Path, activities: list[RawActivity], issues: list[Issue])
         )
         if r is not None:
             need(r.meta["role"] == role, r.folder / "meta.yaml", "role", f"must be {role!r} for {aid!r}")
+
+
+PLOT_TAGS = ("who", "setting", "tension")
+
+
+def _check_scenario_plots(scenarios: list[RawActivity], issues: list[Issue]) -> None:
+    """Every scenario carries plot tags, and no two scenarios share two of who / setting / tension.
+
+    Two scenarios with the same people in the same setting, or the same people caught in the same
+    tension, are one plot told twice; a group that has discussed one learns little from the other.
+    """
+    tagged = []
+    for r in sorted(scenarios, key=lambda r: r.id):
+        if "plot" not in r.meta:
+            issues.append(
+                Issue(
+                    r.folder / "meta.yaml",
+                    "plot",
+                    "missing: every scenario needs plot tags (who, setting, tension)",
+                    "completeness",
+                )
+            )
+        else:
+            tagged.append(r)
+    for i, a in enumerate(tagged):
+        for b in tagged[i + 1 :]:
+            shared = [t for t in PLOT_TAGS if a.meta["plot"][t] == b.meta["plot"][t]]
+            if len(shared) >= 2:
+                same = ", ".join(f"{t} {a.meta['plot'][t]!r}" for t in shared)
+                issues.append(
+                    Issue(
+                        b.folder / "meta.yaml",
+                        "plot",
+                        f"overlaps with scenario {a.id!r}: same {same}",
+                        "completeness",
+                    )
+                )
+
+
+def _check_scenario_minutes(
+    scenarios: list[RawActivity], agendas: list[RawActivity], issues: list[Issue]
+) -> None:
+    """Every scenario has planned minutes that fit the workshop agenda's breakout and reflection blocks."""
+    steps = {s["id"]: s for agenda in agendas for s in agenda.meta["steps"]}
+    breakout_block, reflection_block = steps.get("scenario-breakouts"), steps.get("joint-reflection")
+    for r in scenarios:
+        minutes = r.meta.get("minutes")
+        if minutes is None:
+            issues.append(
+                Issue(
+                    r.folder / "meta.yaml",
+                    "minutes",
+                    "missing: plan reading, breakout and plenary minutes",
+                    "completeness",
+                )
+            )
+            continue
+        if breakout_block and minutes["reading"] + minutes["breakout"] > breakout_block["in_person"]:
+            issues.append(
+                Issue(
+                    r.folder / "meta.yaml",
+                    "minutes",
+                    f"reading + breakout = {minutes['reading'] + minutes['breakout']} min does not fit the "
+                    f"agenda's scenario-breakouts block ({breakout_block['in_person']} min in person)",
+                    "completeness",
+                )
+            )
+        if reflection_block and minutes["plenary"] > reflection_block["in_person"]:
+            issues.append(
+                Issue(
+                    r.folder / "meta.yaml",
+                    "minutes.plenary",
+                    f"{minutes['plenary']} min does not fit the agenda's joint-reflection block "
+                    f"({reflection_block['in_person']} min in person)",
+                    "completeness",
+                )
+            )
 
 
 def _avoid_pattern(entry: str) -> re.Pattern[str]:
@@ -611,6 +690,8 @@ def _build(raw: RawActivity, lang: str, scenario_ids: tuple[str, ...]) -> m.Acti
             themes=tuple(meta["themes"]),
             facilitator_notes=t["facilitator_notes"],
             no_right_answer=t["no_right_answer"],
+            plot=m.Plot(**meta["plot"]) if "plot" in meta else None,
+            minutes=m.ScenarioMinutes(**meta["minutes"]) if "minutes" in meta else None,
         )
     if raw.kind == "journal":
         return m.Journal(

@@ -84,6 +84,24 @@ class GuidingQuestion:
 
 
 @dataclass(frozen=True)
+class Plot:
+    who: str
+    setting: str
+    tension: str
+
+
+@dataclass(frozen=True)
+class ScenarioMinutes:
+    reading: int
+    breakout: int
+    plenary: int
+
+    @property
+    def total(self) -> int:
+        return self.reading + self.breakout + self.plenary
+
+
+@dataclass(frozen=True)
 class Scenario(_Localised):
     module: str
     summary: str
@@ -94,6 +112,8 @@ class Scenario(_Localised):
     themes: tuple[str, ...]
     facilitator_notes: str
     no_right_answer: str
+    plot: Plot | None = None
+    minutes: ScenarioMinutes | None = None
 
 
 @dataclass(frozen=True)

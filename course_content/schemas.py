@@ -198,6 +198,22 @@ class GuidingQuestionMeta(Strict):
     category = fields.String(required=True, validate=validate.OneOf(GUIDING_CATEGORIES))
 
 
+class PlotMeta(Strict):
+    """Who is in the scene, where it happens and what the tension is: the validator compares these."""
+
+    who = Slug(required=True)
+    setting = Slug(required=True)
+    tension = Slug(required=True)
+
+
+class ScenarioMinutesMeta(Strict):
+    """Minutes a facilitator plans: reading the scenario, the breakout discussion, the plenary round."""
+
+    reading = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=20))
+    breakout = fields.Integer(required=True, strict=True, validate=validate.Range(min=5, max=60))
+    plenary = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=30))
+
+
 class ScenarioMeta(Strict):
     id = Slug(required=True)
     kind = Kind("scenario")
@@ -208,6 +224,9 @@ class ScenarioMeta(Strict):
         fields.Nested(GuidingQuestionMeta), required=True, validate=validate.Length(min=3, max=5)
     )
     themes = SlugList(1)
+    # Optional in the schema (the tool serves a scenario without them); `validate` requires both.
+    plot = fields.Nested(PlotMeta)
+    minutes = fields.Nested(ScenarioMinutesMeta)
 
     @validates_schema
     def _unique_questions(self, data: dict[str, Any], **kwargs: Any) -> None:

@@ -162,6 +162,8 @@ class ContentTree:
                 "roles": ["olena", "mentor-mark"],
                 "guiding_questions": questions,
                 "themes": ["identity"],
+                "plot": {"who": f"who-{sid}", "setting": f"setting-{sid}", "tension": f"tension-{sid}"},
+                "minutes": {"reading": 5, "breakout": 20, "plenary": 10},
             },
         )
         for lang in LANGUAGES:
