@@ -440,6 +440,16 @@ def _cross_check(root: Path, activities: list[RawActivity], issues: list[Issue])
                 f"order {r.meta['order']} is also used by {other!r}",
             )
 
+    for mid, r in modules.items():
+        count = len(r.meta.get("exercises", []))
+        need(
+            count >= s.MIN_MEETING_EXERCISES,
+            r.folder / "meta.yaml",
+            "exercises",
+            f"module {mid!r} has {count} meeting exercises; needs at least {s.MIN_MEETING_EXERCISES} "
+            "(what mentor and mentee do together between sessions)",
+        )
+
     per_module: dict[str, int] = dict.fromkeys(modules, 0)
     for r in by_kind["scenario"]:
         if r.meta["module"] in modules:
@@ -674,6 +684,10 @@ def _build(raw: RawActivity, lang: str, scenario_ids: tuple[str, ...]) -> m.Acti
             for_mentors=t["for_mentors"],
             for_mentees=t["for_mentees"],
             scenario_ids=scenario_ids,
+            exercises=tuple(
+                m.MeetingExercise(e["id"], **t["exercises"][e["id"]], minutes=e["minutes"])
+                for e in meta.get("exercises", [])
+            ),
         )
     if raw.kind == "scenario":
         return m.Scenario(

@@ -57,6 +57,18 @@ class _Localised:
 
 
 @dataclass(frozen=True)
+class MeetingExercise:
+    """Something mentor and mentee do together between sessions, with a printable worksheet (Markdown)."""
+
+    id: str
+    title: str
+    purpose: str
+    together: str
+    worksheet: str
+    minutes: int
+
+
+@dataclass(frozen=True)
 class Module(_Localised):
     order: int
     estimated_minutes: int
@@ -67,6 +79,7 @@ class Module(_Localised):
     for_mentors: str
     for_mentees: str
     scenario_ids: tuple[str, ...]
+    exercises: tuple[MeetingExercise, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ GUIDING_CATEGORIES = ("realism", "relational", "underlying")
 QUESTION_TYPES = ("levels", "multi", "single", "text")
 WORKSHOP_FORMATS = ("online", "in_person")
 WORKSHOP_STEP_COUNT = 7
+MIN_MEETING_EXERCISES = 2
 
 MISSING_DECLARED = "Missing: declared in meta.yaml."
 UNKNOWN_ID = "Unknown id: not declared in meta.yaml."
@@ -183,6 +184,11 @@ class MinutesRange(Strict):
 
 
 # --------------------------------------------------------------------------- meta schemas
+class MeetingExerciseMeta(Strict):
+    id = Slug(required=True)
+    minutes = fields.Integer(required=True, strict=True, validate=validate.Range(min=5, max=120))
+
+
 class ModuleMeta(Strict):
     id = Slug(required=True)
     kind = Kind("module")
@@ -191,6 +197,13 @@ class ModuleMeta(Strict):
     estimated_minutes = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=600))
     sections = SlugList(3, 6)
     reflection_prompts = SlugList(2)
+    # Things mentor and mentee do together between sessions. Optional in the schema so the tool serves a
+    # module still being written; `validate` requires at least MIN_MEETING_EXERCISES.
+    exercises = fields.List(fields.Nested(MeetingExerciseMeta), load_default=list)
+
+    @validates_schema
+    def _unique_exercises(self, data: dict[str, Any], **kwargs: Any) -> None:
+        _unique_or_raise([e["id"] for e in data.get("exercises", [])], "exercises")
 
 
 class GuidingQuestionMeta(Strict):
@@ -413,6 +426,11 @@ def module_lang_schema(meta: Mapping[str, Any]) -> Schema:
             "reflection_prompts": IdMap(meta["reflection_prompts"], Text()),
             "for_mentors": Text(),
             "for_mentees": Text(),
+            "exercises": IdMap(
+                [e["id"] for e in meta.get("exercises", [])],
+                _nested(title=Text(), purpose=Text(), together=Text(), worksheet=Text()),
+                required=bool(meta.get("exercises")),
+            ),
         }
     )
 

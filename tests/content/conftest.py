@@ -120,6 +120,7 @@ class ContentTree:
     def module(self, mid: str, order: int) -> None:
         sections = ["arriving", "safety", "hope"]
         prompts = ["what-helped", "next-step"]
+        exercises = ["map-the-month", "name-the-signals"]
         self.write(
             f"modules/{mid}/meta.yaml",
             {
@@ -130,6 +131,7 @@ class ContentTree:
                 "estimated_minutes": 30,
                 "sections": sections,
                 "reflection_prompts": prompts,
+                "exercises": [{"id": e, "minutes": 30} for e in exercises],
             },
         )
         for lang in LANGUAGES:
@@ -143,6 +145,15 @@ class ContentTree:
                     "reflection_prompts": {p: f"{lang} {p}?" for p in prompts},
                     "for_mentors": words(80, lang),
                     "for_mentees": words(80, lang),
+                    "exercises": {
+                        e: {
+                            "title": f"{lang} {e}",
+                            "purpose": words(12, lang),
+                            "together": words(60, lang, e),
+                            "worksheet": words(30, lang, e),
+                        }
+                        for e in exercises
+                    },
                 },
             )
 
