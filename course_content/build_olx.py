@@ -100,9 +100,12 @@ def _agenda_body(agenda: m.WorkshopAgenda, lang: str) -> Callable[[etree._Elemen
         for key in ("step", "purpose", "online", "in_person"):
             etree.SubElement(head, "th", scope="col").text = label(lang, key)
         rows = etree.SubElement(table, "tbody")
-        for n, step in enumerate(agenda.steps, start=1):
+        n = 0
+        for step in agenda.timeline():
             tr = etree.SubElement(rows, "tr")
-            etree.SubElement(tr, "th", scope="row").text = f"{n}. {step.title}"
+            is_break = getattr(step, "is_break", False)
+            n += 0 if is_break else 1
+            etree.SubElement(tr, "th", scope="row").text = step.title if is_break else f"{n}. {step.title}"
             etree.SubElement(tr, "td").text = step.purpose
             etree.SubElement(tr, "td").text = str(step.minutes["online"])
             etree.SubElement(tr, "td").text = str(step.minutes["in_person"])
@@ -111,7 +114,7 @@ def _agenda_body(agenda: m.WorkshopAgenda, lang: str) -> Callable[[etree._Elemen
         etree.SubElement(foot, "td")
         etree.SubElement(foot, "td").text = str(agenda.total_minutes("online"))
         etree.SubElement(foot, "td").text = str(agenda.total_minutes("in_person"))
-        for step in agenda.steps:
+        for step in agenda.timeline():
             _heading(body, 3, step.title)
             p = etree.SubElement(body, "p")
             etree.SubElement(p, "strong").text = label(lang, "tips") + ": "

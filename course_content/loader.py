@@ -484,6 +484,18 @@ def _cross_check(root: Path, activities: list[RawActivity], issues: list[Issue])
                 f"no prompts for {mid!r}",
             )
 
+    for agenda in by_kind["workshop_agenda"]:
+        for fmt in s.WORKSHOP_FORMATS:
+            total = sum(st[fmt] for st in agenda.meta["steps"])
+            if total > s.BREAK_NEEDED_AFTER and not agenda.meta.get("breaks"):
+                need(
+                    False,
+                    agenda.folder / "meta.yaml",
+                    "breaks",
+                    f"the {fmt} session runs {total} min without a break; plan at least one "
+                    f"(sessions over {s.BREAK_NEEDED_AFTER} min need a pause)",
+                )
+
     for glossary in by_kind["glossary"]:
         _check_terminology(glossary, activities, issues)
 
@@ -752,6 +764,15 @@ def _build(raw: RawActivity, lang: str, scenario_ids: tuple[str, ...]) -> m.Acti
                     minutes=MappingProxyType({f: step[f] for f in s.WORKSHOP_FORMATS}),
                 )
                 for step in meta["steps"]
+            ),
+            breaks=tuple(
+                m.WorkshopBreak(
+                    b["id"],
+                    b["after"],
+                    **t["breaks"][b["id"]],
+                    minutes=MappingProxyType({f: b[f] for f in s.WORKSHOP_FORMATS}),
+                )
+                for b in meta.get("breaks", [])
             ),
         )
     if raw.kind == "self_assessment":

@@ -201,15 +201,38 @@ class WorkshopStep:
 
 
 @dataclass(frozen=True)
+class WorkshopBreak:
+    """A pause between two steps; same text fields as a step so timetables can list both."""
+
+    id: str
+    after: str
+    title: str
+    purpose: str
+    facilitator_tips: str
+    minutes: Mapping[str, int]
+    is_break: bool = True
+
+
+@dataclass(frozen=True)
 class WorkshopAgenda(_Localised):
     intro: str
     formats: Mapping[str, MinutesRange]
     participants: IntRange
     breakout_size: IntRange
     steps: tuple[WorkshopStep, ...]
+    breaks: tuple[WorkshopBreak, ...] = ()
 
     def total_minutes(self, fmt: str) -> int:
-        return sum(step.minutes[fmt] for step in self.steps)
+        """Steps and breaks: the length of the session a facilitator actually plans."""
+        return sum(step.minutes[fmt] for step in self.steps) + sum(b.minutes[fmt] for b in self.breaks)
+
+    def timeline(self) -> tuple[WorkshopStep | WorkshopBreak, ...]:
+        """Steps in order, each break right after the step it follows."""
+        out: list[WorkshopStep | WorkshopBreak] = []
+        for step in self.steps:
+            out.append(step)
+            out.extend(b for b in self.breaks if b.after == step.id)
+        return tuple(out)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import re
 import tarfile
@@ -45,7 +46,12 @@ def write_targz(out: Path, files: Mapping[str, bytes]) -> None:
     """A gzip'd tar with stable order and timestamps (reproducible, diffable between releases)."""
     out.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz", format=tarfile.PAX_FORMAT) as tar:
+    # The gzip header carries its own timestamp; "w:gz" would stamp the current second into it, so two
+    # builds a second apart differed. Fix it like the tar members' mtimes.
+    with (
+        gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=FIXED_MTIME) as gz,
+        tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tar,
+    ):
         dirs: set[str] = set()
         for name in sorted(files):
             parts = name.split("/")[:-1]

@@ -43,6 +43,7 @@ GUIDING_CATEGORIES = ("realism", "relational", "underlying")
 QUESTION_TYPES = ("levels", "multi", "single", "text")
 WORKSHOP_FORMATS = ("online", "in_person")
 WORKSHOP_STEP_COUNT = 7
+BREAK_NEEDED_AFTER = 90  # minutes: a session longer than this needs at least one break
 MIN_MEETING_EXERCISES = 2
 
 MISSING_DECLARED = "Missing: declared in meta.yaml."
@@ -289,6 +290,13 @@ class WorkshopStepMeta(Strict):
     in_person = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
 
 
+class WorkshopBreakMeta(Strict):
+    id = Slug(required=True)
+    after = Slug(required=True)  # the step id the break follows
+    online = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    in_person = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+
+
 class WorkshopFormats(Strict):
     online = fields.Nested(MinutesRange, required=True)
     in_person = fields.Nested(MinutesRange, required=True)
@@ -308,6 +316,8 @@ class WorkshopAgendaMeta(Strict):
             equal=WORKSHOP_STEP_COUNT, error=f"Must have exactly {WORKSHOP_STEP_COUNT} steps."
         ),
     )
+    # Breaks between steps; `validate` requires one in every format longer than BREAK_NEEDED_AFTER minutes.
+    breaks = fields.List(fields.Nested(WorkshopBreakMeta), load_default=list)
 
     @validates_schema
     def _minutes_fit_formats(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -315,12 +325,17 @@ class WorkshopAgendaMeta(Strict):
         if not steps or not formats:
             return
         _unique_or_raise([s["id"] for s in steps], "steps")
+        breaks = data.get("breaks", [])
+        _unique_or_raise([s["id"] for s in steps] + [b["id"] for b in breaks], "breaks")
+        for b in breaks:
+            if b["after"] not in {s["id"] for s in steps}:
+                raise ValidationError(f"Break {b['id']!r} follows unknown step {b['after']!r}.", "breaks")
         for fmt in WORKSHOP_FORMATS:
-            total = sum(s[fmt] for s in steps)
+            total = sum(s[fmt] for s in steps) + sum(b[fmt] for b in breaks)
             bounds = formats[fmt]
             if not bounds["min_minutes"] <= total <= bounds["max_minutes"]:
                 raise ValidationError(
-                    f"Default {fmt} minutes sum to {total}, outside formats.{fmt} "
+                    f"Default {fmt} minutes (steps and breaks) sum to {total}, outside formats.{fmt} "
                     f"[{bounds['min_minutes']}, {bounds['max_minutes']}].",
                     "steps",
                 )
@@ -495,6 +510,11 @@ def workshop_agenda_lang_schema(meta: Mapping[str, Any]) -> Schema:
             "steps": IdMap(
                 [s["id"] for s in meta["steps"]],
                 _nested(title=Text(), purpose=Text(), facilitator_tips=Text()),
+            ),
+            "breaks": IdMap(
+                [b["id"] for b in meta.get("breaks", [])],
+                _nested(title=Text(), purpose=Text(), facilitator_tips=Text()),
+                required=bool(meta.get("breaks")),
             ),
         }
     )

@@ -51,27 +51,31 @@ def test_planner_totals_checked_against_format(app, client, make_launch, outbox)
     page = client.get(trainer.url("planner/"))
     assert page.status_code == 200
     assert "Check: online session" in page.text and "fits the 90–120 minutes advised" in page.text
-    assert "105 min" in page.text  # the online defaults: 10+10+10+10+30+20+15
+    assert "110 min" in page.text  # the online defaults: 10+10+10+10+30+20+15, plus the 5-minute break
+    assert 'class="break-row"' in page.text
     token = csrf_of(page.text)
     resp = client.post(trainer.url("planner/"), data={
         "csrf_token": token, "format": "online", "prev_format": "online", "participants": "20",
         "breakout_size": "5", "minutes-scenario-breakouts": "90", "action": "save"})
     assert resp.status_code == 303
     page = client.get(trainer.url("planner/"))
-    assert "165 min" in page.text and "45 minutes over" in page.text
+    assert "170 min" in page.text and "50 minutes over" in page.text
     assert outbox(trainer.user_id)[-1][1] != "Completed"
     client.post(trainer.url("planner/"), data={
         "csrf_token": token, "format": "online", "prev_format": "online", "participants": "30",
         "breakout_size": "3", "minutes-scenario-breakouts": "30"})
     page = client.get(trainer.url("planner/"))
-    assert "105 min" in page.text and "more than the 25 advised" in page.text
+    assert "110 min" in page.text and "more than the 25 advised" in page.text
     assert "Breakout groups of 3" in page.text
     assert outbox(trainer.user_id)[-1] == ("workshop-agenda", "Completed", "FullyGraded", 100.0)
     # Switching to in person starts from the half-day defaults.
     client.post(trainer.url("planner/"), data={"csrf_token": token, "format": "in_person", "prev_format": "online"})
     page = client.get(trainer.url("planner/"))
-    assert "210 min" in page.text
-    assert client.get(trainer.url("planner/print")).status_code == 200
+    assert "230 min" in page.text  # half-day defaults 210 plus the 20-minute coffee break
+    printed = client.get(trainer.url("planner/print"))
+    assert printed.status_code == 200
+    # The timetable lists the break between the breakouts and the joint reflection, and the times run on.
+    assert "Break" in printed.text and printed.text.index("Break") > printed.text.index("Scenario")
     run = client.get(trainer.url("planner/run?step=4"))
     assert run.status_code == 200 and "Step 5 of 7" in run.text and "data-run-session" in run.text
     bad = client.post(trainer.url("planner/"), data={"csrf_token": token, "format": "online",

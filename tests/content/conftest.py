@@ -279,6 +279,7 @@ class ContentTree:
                 "participants": {"min": 15, "max": 25},
                 "breakout_size": {"min": 4, "max": 5},
                 "steps": WORKSHOP_STEPS,
+                "breaks": [{"id": "pause", "after": "scenario-breakouts", "online": 5, "in_person": 15}],
             },
         )
         for lang in LANGUAGES:
@@ -294,6 +295,13 @@ class ContentTree:
                             "facilitator_tips": words(20, lang),
                         }
                         for s in WORKSHOP_STEPS
+                    },
+                    "breaks": {
+                        "pause": {
+                            "title": f"{lang} pause",
+                            "purpose": words(8, lang),
+                            "facilitator_tips": words(12, lang),
+                        }
                     },
                 },
             )

@@ -218,3 +218,14 @@ def test_any_text_the_schema_accepts_survives_the_builders(text: str) -> None:
     body.extend(markdown_fragments(text))
     rendered = html.tostring(body, encoding="unicode")
     assert "<script" not in rendered.lower()
+
+
+def test_olx_archive_is_byte_identical_when_built_at_another_time(tree, tmp_path: Path, monkeypatch) -> None:
+    import time
+
+    first, second = tmp_path / "a.tar.gz", tmp_path / "b.tar.gz"
+    main(["build", "olx", str(first), "--root", str(tree.root)])
+    later = time.time() + 3600
+    monkeypatch.setattr(time, "time", lambda: later)  # gzip stamps time.time() into its header by default
+    main(["build", "olx", str(second), "--root", str(tree.root)])
+    assert first.read_bytes() == second.read_bytes()
