@@ -21,6 +21,7 @@ import re
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
@@ -48,6 +49,7 @@ KIND_DIRS: dict[str, str] = {
     "self_assessment": "self-assessments/*",
     "support": "support",
     "glossary": "glossary",
+    "country": "countries/*",
 }
 #: Kinds that are deep-linkable activities, in the order ``Catalog.activities`` lists them.
 ACTIVITY_KINDS = (
@@ -496,13 +498,15 @@ def _cross_check(root: Path, activities: list[RawActivity], issues: list[Issue])
                     f"(sessions over {s.BREAK_NEEDED_AFTER} min need a pause)",
                 )
 
+    _check_country_pages(root, by_kind["country"], issues)
+
     for glossary in by_kind["glossary"]:
         _check_terminology(glossary, activities, issues)
 
     ttt = {r.id for r in by_kind["ttt_unit"]}
     for uid in s.TTT_UNIT_IDS:
         need(uid in ttt, root / "ttt" / uid / "meta.yaml", "", f"TtT unit {uid!r} is missing or broken")
-    need(len(ttt) <= 7, root / "ttt", "", f"{len(ttt)} TtT units; the course has 6–7")
+    need(len(ttt) <= 8, root / "ttt", "", f"{len(ttt)} TtT units; the course has 6–8")
 
     assessments = {r.id: r for r in by_kind["self_assessment"]}
     for aid, role in s.SELF_ASSESSMENT_IDS.items():
@@ -515,6 +519,58 @@ def _cross_check(root: Path, activities: list[RawActivity], issues: list[Issue])
         )
         if r is not None:
             need(r.meta["role"] == role, r.folder / "meta.yaml", "role", f"must be {role!r} for {aid!r}")
+
+
+COUNTRY_RECHECK_DAYS = 365
+
+
+def _check_country_pages(
+    root: Path, pages: list[RawActivity], issues: list[Issue], today: date | None = None
+) -> None:
+    """Each partner country has a page; dates are real and recent; unverified details are flagged."""
+    today = today or date.today()
+    by_country = {r.meta["country"]: r for r in pages}
+    for code, page_id in s.COUNTRY_PAGES.items():
+        r = by_country.get(code)
+        if r is None:
+            issues.append(
+                Issue(
+                    root / "countries" / page_id / "meta.yaml",
+                    "",
+                    f"no country page for {code}",
+                    "completeness",
+                )
+            )
+            continue
+        if r.id != page_id:
+            issues.append(
+                Issue(r.folder / "meta.yaml", "id", f"the page for {code} must have id {page_id!r}", "completeness")
+            )
+        checked = r.meta["checked"]
+        where = r.folder / "meta.yaml"
+        if checked > today:
+            issues.append(Issue(where, "checked", f"{checked.isoformat()} is in the future", "completeness"))
+        elif (today - checked).days > COUNTRY_RECHECK_DAYS:
+            issues.append(
+                Issue(
+                    where,
+                    "checked",
+                    f"last checked {checked.isoformat()}, over a year ago: check every entry again",
+                    "completeness",
+                    "warning",
+                )
+            )
+        if not r.meta["verified"]:
+            issues.append(
+                Issue(
+                    where,
+                    "verified",
+                    "not yet verified against each organisation's own website or phone line; "
+                    "the page says so to its readers",
+                    "completeness",
+                    "warning",
+                )
+            )
 
 
 PLOT_TAGS = ("who", "setting", "tension")
@@ -799,6 +855,17 @@ def _build(raw: RawActivity, lang: str, scenario_ids: tuple[str, ...]) -> m.Acti
         )
     if raw.kind == "support":
         return m.Support(**base, body=t["body"])
+    if raw.kind == "country":
+        return m.CountryPage(
+            **base,
+            country=meta["country"],
+            checked=meta["checked"],
+            verified=meta["verified"],
+            intro=t["intro"],
+            recognition=t["recognition"],
+            helplines=t["helplines"],
+            referral_routes=t["referral_routes"],
+        )
     if raw.kind == "glossary":
         return m.Glossary(
             **base,
@@ -908,6 +975,12 @@ class Catalog:
 
     def support(self, lang: str | None = "en") -> m.Support:
         return self._one("support", s.SUPPORT_ID, lang)
+
+    def country_pages(self, lang: str | None = "en") -> list[m.CountryPage]:
+        return self._of_kind("country", lang)
+
+    def country_page(self, page_id: str, lang: str | None = "en") -> m.CountryPage:
+        return self._one("country", page_id, lang)
 
     def glossary(self, lang: str | None = "en") -> m.Glossary:
         return self._one("glossary", s.GLOSSARY_ID, lang)

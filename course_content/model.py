@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from types import MappingProxyType
 from typing import Any
 
@@ -266,6 +267,19 @@ class Support(_Localised):
 
 
 @dataclass(frozen=True)
+class CountryPage(_Localised):
+    """Where to turn in one partner country; ``checked`` says when, ``verified`` whether against sources."""
+
+    country: str
+    checked: date
+    verified: bool
+    intro: str
+    recognition: str
+    helplines: str
+    referral_routes: str
+
+
+@dataclass(frozen=True)
 class GlossaryTerm:
     id: str
     term: str  # the one word this language uses for the concept
@@ -279,5 +293,14 @@ class Glossary(_Localised):
 
 
 Activity = (
-    Module | Scenario | Journal | ActionPlan | TttUnit | WorkshopAgenda | SelfAssessment | Support | Glossary
+    Module
+    | Scenario
+    | Journal
+    | ActionPlan
+    | TttUnit
+    | WorkshopAgenda
+    | SelfAssessment
+    | Support
+    | Glossary
+    | CountryPage
 )

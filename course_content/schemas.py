@@ -8,6 +8,7 @@ in :mod:`course_content.loader`.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -39,6 +40,13 @@ ACTION_PLAN_ID = "action-plan-30-60-90"
 WORKSHOP_AGENDA_ID = "workshop-agenda"
 SUPPORT_ID = "support-and-referral"
 GLOSSARY_ID = "glossary"
+#: Partner countries that need a country page (ISO 3166-1 alpha-2) -> activity id.
+COUNTRY_PAGES: dict[str, str] = {
+    "DE": "country-de",
+    "NL": "country-nl",
+    "IE": "country-ie",
+    "UA": "country-ua",
+}
 GUIDING_CATEGORIES = ("realism", "relational", "underlying")
 QUESTION_TYPES = ("levels", "multi", "single", "text")
 WORKSHOP_FORMATS = ("online", "in_person")
@@ -380,6 +388,32 @@ class SupportMeta(Strict):
     version = Version()
 
 
+class CheckedDate(fields.Field):
+    """A calendar date, as YAML gives it (``2026-12-02`` parses to a date) or as an ISO string."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dt.date:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise ValidationError("Must be a date like 2026-12-02.") from None
+
+
+class CountryMeta(Strict):
+    """Recognition bodies, helplines and referral routes change: every page says when it was checked."""
+
+    id = Slug(required=True)
+    kind = Kind("country")
+    country = fields.String(required=True, validate=validate.OneOf(tuple(COUNTRY_PAGES)))
+    version = Version()
+    checked = CheckedDate(required=True)
+    # False until someone has checked every entry against the organisation's own website or phone line.
+    verified = fields.Boolean(required=True, truthy={True}, falsy={False})
+
+
 class GlossaryTermMeta(Strict):
     """One glossary term; ``avoid`` lists, per language, the variants the content must not use.
 
@@ -423,6 +457,7 @@ META_SCHEMAS: dict[str, type[Schema]] = {
     "self_assessment": SelfAssessmentMeta,
     "support": SupportMeta,
     "glossary": GlossaryMeta,
+    "country": CountryMeta,
 }
 
 
@@ -557,6 +592,18 @@ def glossary_lang_schema(meta: Mapping[str, Any]) -> Schema:
     )
 
 
+def country_lang_schema(meta: Mapping[str, Any]) -> Schema:
+    return _lang(
+        {
+            "title": Text(),
+            "intro": Text(),
+            "recognition": Text(),
+            "helplines": Text(),
+            "referral_routes": Text(),
+        }
+    )
+
+
 LANG_SCHEMAS: dict[str, Callable[[Mapping[str, Any]], Schema]] = {
     "module": module_lang_schema,
     "scenario": scenario_lang_schema,
@@ -567,4 +614,5 @@ LANG_SCHEMAS: dict[str, Callable[[Mapping[str, Any]], Schema]] = {
     "self_assessment": self_assessment_lang_schema,
     "support": support_lang_schema,
     "glossary": glossary_lang_schema,
+    "country": country_lang_schema,
 }

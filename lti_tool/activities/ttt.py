@@ -95,6 +95,20 @@ def unit(lt: str, unit_id: str):
     )
 
 
+@bp.get("/s/<lt>/countries/")
+@launch_required()
+def countries(lt: str):
+    """Recognition bodies, helplines and referral routes per partner country, each page dated."""
+    return render_template("activities/countries.html", pages=catalog().country_pages(lang()), page=None)
+
+
+@bp.get("/s/<lt>/countries/<page_id>")
+@launch_required()
+def country(lt: str, page_id: str):
+    page = content_or_404(page_id, "country")
+    return render_template("activities/countries.html", pages=catalog().country_pages(lang()), page=page)
+
+
 @bp.post("/s/<lt>/ttt/<unit_id>/")
 @launch_required()
 def save_unit(lt: str, unit_id: str):

@@ -93,3 +93,25 @@ def test_check_plan_rules():
     assert "too_short" in {a.code for a in check_plan({"a": 100}, "in_person", 20, 5).advice}
     assert "few_participants" in {a.code for a in check_plan(mins, "online", 8, 4).advice}
     assert "breakout_size" in {a.code for a in check_plan(mins, "online", 20, 7).advice}
+
+
+def test_country_pages_are_listed_dated_and_say_when_unverified(app, client, make_launch):
+    from course_content import load
+
+    trainer = make_launch(activity="referral-and-boundaries", role="instructor", locale="uk", sub="trainer-uk")
+    unit = client.get(trainer.url("ttt/referral-and-boundaries/"))
+    assert unit.status_code == 200 and "Сторінки країн" in unit.text
+    listing = client.get(trainer.url("countries/"))
+    assert listing.status_code == 200
+    pages = load().country_pages("uk")
+    assert {p.country for p in pages} == {"DE", "NL", "IE", "UA"}
+    for p in pages:
+        assert p.title in listing.text
+    page = client.get(trainer.url("countries/country-ua"))
+    assert page.status_code == 200
+    ua = load().country_page("country-ua", "uk")
+    assert "Гарячі лінії" in page.text and f"Востаннє перевірено: {ua.checked.isoformat()}" in page.text
+    assert ("ще не звірено" in page.text) is (not ua.verified)
+    assert 'aria-current="page"' in page.text
+    assert client.get(trainer.url("countries/no-such-country")).status_code == 404
+    assert client.get(trainer.url("countries/the-peer-circle")).status_code == 404  # a scenario, not a country page

@@ -96,7 +96,25 @@ class ContentTree:
         for lang in LANGUAGES:
             self.write(f"support/{lang}.yaml", {"title": f"{lang} support", "body": words(30, lang)})
         self.glossary()
+        for code in ("de", "nl", "ie", "ua"):
+            self.country_page(code)
         return self
+
+    def country_page(self, code: str) -> None:
+        pid = f"country-{code}"
+        meta = {"id": pid, "kind": "country", "country": code.upper(), "version": 1}
+        self.write(f"countries/{pid}/meta.yaml", meta | {"checked": "2026-01-15", "verified": True})
+        for lang in LANGUAGES:
+            self.write(
+                f"countries/{pid}/{lang}.yaml",
+                {
+                    "title": f"{lang} {pid}",
+                    "intro": words(15, lang),
+                    "recognition": words(30, lang),
+                    "helplines": words(20, lang),
+                    "referral_routes": words(20, lang),
+                },
+            )
 
     def glossary(self) -> None:
         """Five terms; "facilitator" tells Dutch to avoid "begeleider*" and German to avoid "du"."""
