@@ -262,6 +262,9 @@ def scan(root: Path | str | None = None) -> Scan:
                 activities.append(raw)
 
     _cross_check(root, activities, issues)
+    seed_map = _check_seed_map(root, activities, issues)
+    if seed_map is not None:
+        yaml_files.append(root / s.SEED_MAP_FILE)
     return Scan(
         root=root,
         activities=activities,
@@ -282,7 +285,7 @@ def _stray_entries(root: Path, issues: list[Issue]) -> None:
     """Content in a place the loader never reads is content nobody sees: say so."""
     top = {pattern.split("/")[0] for pattern in KIND_DIRS.values()}
     for entry in sorted(filter(_visible, root.iterdir())):
-        if entry.name not in top and entry.suffix.lower() != ".md":
+        if entry.name not in top and entry.suffix.lower() != ".md" and entry.name != s.SEED_MAP_FILE:
             issues.append(
                 Issue(entry, "", f"not read: expected only {', '.join(sorted(top))}", "completeness")
             )
@@ -521,6 +524,62 @@ def _cross_check(root: Path, activities: list[RawActivity], issues: list[Issue])
             need(r.meta["role"] == role, r.folder / "meta.yaml", "role", f"must be {role!r} for {aid!r}")
 
 
+def read_seed_map(root: Path, issues: list[Issue] | None = None) -> dict[str, Any] | None:
+    """The traceability table (seed chapter -> activities), validated against its schema."""
+    issues = issues if issues is not None else []
+    path = root / s.SEED_MAP_FILE
+    if not path.exists():
+        issues.append(Issue(path, "", "missing: the table from seed chapters to activities", "completeness"))
+        return None
+    raw = _read_yaml(path, issues, "completeness")
+    if raw is None:
+        return None
+    try:
+        return s.SeedMap().load(raw)
+    except ValidationError as exc:
+        issues.extend(Issue(path, f, msg, "completeness") for f, msg in _flatten_messages(exc.messages))
+        return None
+
+
+def _check_seed_map(root: Path, activities: list[RawActivity], issues: list[Issue]) -> dict[str, Any] | None:
+    """Every chapter of the seed is carried by at least one existing activity, and none is silently dropped."""
+    seed_map = read_seed_map(root, issues)
+    if seed_map is None:
+        return None
+    path = root / s.SEED_MAP_FILE
+    known = {r.id for r in activities}
+    listed: dict[str, int] = {}
+    for n, chapter in enumerate(seed_map["chapters"]):
+        cid = chapter["id"]
+        if cid in listed:
+            issues.append(Issue(path, f"chapters.{n}.id", f"chapter {cid} is listed twice", "completeness"))
+        listed.setdefault(cid, n)
+        if cid not in s.SEED_CHAPTERS:
+            issues.append(
+                Issue(path, f"chapters.{n}.id", f"{cid!r} is not a chapter of the seed", "completeness")
+            )
+        for aid in chapter["activities"]:
+            if aid not in known:
+                issues.append(
+                    Issue(path, f"chapters.{n}.activities", f"unknown activity {aid!r}", "completeness")
+                )
+    for cid in s.SEED_CHAPTERS:
+        if cid not in listed:
+            issues.append(
+                Issue(path, "chapters", f"seed chapter {cid} is not carried by any activity", "completeness")
+            )
+    return seed_map
+
+
+def seed_table(seed_map: dict[str, Any]) -> str:
+    """The traceability table as Markdown (README.md carries it; a test keeps the two in step)."""
+    lines = ["| seed chapter | carried by |", "|---|---|"]
+    for chapter in seed_map["chapters"]:
+        acts = ", ".join(f"`{a}`" for a in chapter["activities"])
+        lines.append(f"| {chapter['id']} {chapter['title']} | {acts} |")
+    return "\n".join(lines) + "\n"
+
+
 COUNTRY_RECHECK_DAYS = 365
 
 
@@ -544,7 +603,12 @@ def _check_country_pages(
             continue
         if r.id != page_id:
             issues.append(
-                Issue(r.folder / "meta.yaml", "id", f"the page for {code} must have id {page_id!r}", "completeness")
+                Issue(
+                    r.folder / "meta.yaml",
+                    "id",
+                    f"the page for {code} must have id {page_id!r}",
+                    "completeness",
+                )
             )
         checked = r.meta["checked"]
         where = r.folder / "meta.yaml"

@@ -388,6 +388,32 @@ class SupportMeta(Strict):
     version = Version()
 
 
+#: Chapters and sections of the seed (NatAlli Sustainability Blueprint, Dutch). Fixed here, not in the map,
+#: so that a chapter cannot be dropped from the traceability table without the validator noticing.
+SEED_CHAPTERS: tuple[str, ...] = (
+    "1",
+    "2.1", "2.2", "2.3", "2.4", "2.5",
+    "3.1", "3.2", "3.3",
+    "4.1", "4.2", "4.3", "4.4", "4.5",
+    "5.1", "5.2", "5.3", "5.4", "5.5", "5.6",
+    "6.1", "6.2", "6.3",
+    "7.1", "7.2",
+    "8", "9", "10",
+)  # fmt: skip
+SEED_MAP_FILE = "seed-map.yaml"
+
+
+class SeedChapter(Strict):
+    id = fields.String(required=True)
+    title = fields.String(required=True, validate=_no_html)
+    activities = SlugList(1)
+
+
+class SeedMap(Strict):
+    source = fields.String(required=True, validate=_no_html)
+    chapters = fields.List(fields.Nested(SeedChapter), required=True, validate=validate.Length(min=1))
+
+
 class CheckedDate(fields.Field):
     """A calendar date, as YAML gives it (``2026-12-02`` parses to a date) or as an ISO string."""
 

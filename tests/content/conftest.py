@@ -98,7 +98,14 @@ class ContentTree:
         self.glossary()
         for code in ("de", "nl", "ie", "ua"):
             self.country_page(code)
+        self.seed_map()
         return self
+
+    def seed_map(self) -> None:
+        from course_content.schemas import SEED_CHAPTERS
+
+        chapters = [{"id": c, "title": f"chapter {c}", "activities": ["safe-start"]} for c in SEED_CHAPTERS]
+        self.write("seed-map.yaml", {"source": "the seed", "chapters": chapters})
 
     def country_page(self, code: str) -> None:
         pid = f"country-{code}"
