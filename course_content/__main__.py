@@ -47,6 +47,7 @@ def report(result: Scan, out: TextIO, *, verbose: bool = False) -> int:
         ("Schema errors", "schema"),
         ("Incomplete content", "completeness"),
         ("Translations", "translation"),
+        ("Terminology (see activities/glossary)", "terminology"),
     ):
         group = [i for i in errors if i.category == category]
         if group:
@@ -99,6 +100,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     val.add_argument("--root", type=Path, default=None, help="activities folder (default: the packaged one)")
     val.add_argument("-v", "--verbose", action="store_true", help="list every missing field separately")
 
+    table = sub.add_parser("seed-table", help="print the seed-chapter -> activities table (Markdown)")
+    table.add_argument("--root", type=Path, default=None)
+
     build = sub.add_parser("build", help="build an importable package or the printable PDFs")
     build.add_argument(
         "target",
@@ -136,6 +140,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--version applies to `build cc` only (the Common Cartridge version)")
     if args.command == "validate":
         return report(scan(args.root), sys.stdout, verbose=args.verbose)
+    if args.command == "seed-table":
+        from .loader import DEFAULT_ROOT, read_seed_map, seed_table
+
+        root = Path(args.root).resolve() if args.root else DEFAULT_ROOT
+        seed_map = read_seed_map(root / "activities" if (root / "activities").is_dir() else root)
+        if seed_map is None:
+            print("no valid seed-map.yaml; run `python -m course_content validate`", file=sys.stderr)
+            return 1
+        sys.stdout.write(seed_table(seed_map))
+        return 0
 
     try:
         catalog = load(args.root)

@@ -92,6 +92,19 @@ def _ttt_body(unit: m.TttUnit, lang: str) -> Callable[[etree._Element], None]:
     return build
 
 
+def _country_body(page: m.CountryPage, lang: str) -> Callable[[etree._Element], None]:
+    def build(body: etree._Element) -> None:
+        etree.SubElement(body, "p").text = label(lang, "checked").format(date=page.checked.isoformat())
+        if not page.verified:
+            etree.SubElement(body, "p").text = label(lang, "unverified")
+        _append_markdown(body, page.intro)
+        for key in ("recognition", "helplines", "referral_routes"):
+            _heading(body, 3, label(lang, key))
+            _append_markdown(body, getattr(page, key))
+
+    return build
+
+
 def _agenda_body(agenda: m.WorkshopAgenda, lang: str) -> Callable[[etree._Element], None]:
     def build(body: etree._Element) -> None:
         _append_markdown(body, agenda.intro)
@@ -100,9 +113,12 @@ def _agenda_body(agenda: m.WorkshopAgenda, lang: str) -> Callable[[etree._Elemen
         for key in ("step", "purpose", "online", "in_person"):
             etree.SubElement(head, "th", scope="col").text = label(lang, key)
         rows = etree.SubElement(table, "tbody")
-        for n, step in enumerate(agenda.steps, start=1):
+        n = 0
+        for step in agenda.timeline():
             tr = etree.SubElement(rows, "tr")
-            etree.SubElement(tr, "th", scope="row").text = f"{n}. {step.title}"
+            is_break = getattr(step, "is_break", False)
+            n += 0 if is_break else 1
+            etree.SubElement(tr, "th", scope="row").text = step.title if is_break else f"{n}. {step.title}"
             etree.SubElement(tr, "td").text = step.purpose
             etree.SubElement(tr, "td").text = str(step.minutes["online"])
             etree.SubElement(tr, "td").text = str(step.minutes["in_person"])
@@ -111,7 +127,7 @@ def _agenda_body(agenda: m.WorkshopAgenda, lang: str) -> Callable[[etree._Elemen
         etree.SubElement(foot, "td")
         etree.SubElement(foot, "td").text = str(agenda.total_minutes("online"))
         etree.SubElement(foot, "td").text = str(agenda.total_minutes("in_person"))
-        for step in agenda.steps:
+        for step in agenda.timeline():
             _heading(body, 3, step.title)
             p = etree.SubElement(body, "p")
             etree.SubElement(p, "strong").text = label(lang, "tips") + ": "
@@ -215,6 +231,9 @@ class _Builder:
             agenda = cat.workshop_agenda(lang)
             comp = _html_component(self.course, "workshop-agenda", agenda.title, _agenda_body(agenda, lang))
             ttt_verticals.append(self.vertical("vert-workshop-agenda", agenda.title, comp))
+        for page in cat.country_pages(lang):
+            comp = _html_component(self.course, page.id, page.title, _country_body(page, lang))
+            ttt_verticals.append(self.vertical(f"vert-{page.id}", page.title, comp))
         if ttt_verticals:
             title = label(lang, "ttt")
             self.chapter("chapter-ttt", title, [self.sequential("seq-ttt", title, ttt_verticals)])

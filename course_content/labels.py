@@ -26,6 +26,11 @@ LABELS: dict[str, dict[str, str]] = {
         "online": "Online (minutes)",
         "in_person": "In person (minutes)",
         "total": "Total",
+        "recognition": "Recognition of qualifications",
+        "helplines": "Helplines",
+        "referral_routes": "Referral routes",
+        "checked": "Last checked: {date}",
+        "unverified": "Not yet verified against each organisation's own website or phone line: check before passing on.",
     },
     "nl": {
         "course_title": "NatAlli-mentorprogramma",
@@ -46,6 +51,11 @@ LABELS: dict[str, dict[str, str]] = {
         "online": "Online (minuten)",
         "in_person": "Op locatie (minuten)",
         "total": "Totaal",
+        "recognition": "Erkenning van diploma's",
+        "helplines": "Hulplijnen",
+        "referral_routes": "Doorverwijzing",
+        "checked": "Laatst gecontroleerd: {date}",
+        "unverified": "Nog niet gecontroleerd bij de eigen website of telefoonlijn van elke organisatie: controleer voordat je het doorgeeft.",
     },
     "uk": {
         "course_title": "Менторська програма NatAlli",
@@ -66,6 +76,11 @@ LABELS: dict[str, dict[str, str]] = {
         "online": "Онлайн (хвилини)",
         "in_person": "Наживо (хвилини)",
         "total": "Разом",
+        "recognition": "Визнання кваліфікацій",
+        "helplines": "Гарячі лінії",
+        "referral_routes": "Скерування",
+        "checked": "Востаннє перевірено: {date}",
+        "unverified": "Ще не звірено з власним сайтом чи телефонною лінією кожної організації: перевірте, перш ніж ділитися.",
     },
     "de": {
         "course_title": "NatAlli-Mentoringprogramm",
@@ -86,6 +101,11 @@ LABELS: dict[str, dict[str, str]] = {
         "online": "Online (Minuten)",
         "in_person": "Vor Ort (Minuten)",
         "total": "Summe",
+        "recognition": "Anerkennung von Abschlüssen",
+        "helplines": "Beratungstelefone",
+        "referral_routes": "Weitervermittlung",
+        "checked": "Zuletzt geprüft: {date}",
+        "unverified": "Noch nicht mit der Website oder Telefonnummer jeder Organisation abgeglichen: vor dem Weitergeben prüfen.",
     },
 }
 

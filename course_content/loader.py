@@ -7,6 +7,8 @@ validator and the runtime loader can never disagree about what is wrong. Severit
   there is nothing to fall back to.
 * ``translation`` problems (anything in nl/uk/de) never stop the tool: the bad or missing field falls
   back to English, and ``validate`` reports it as an error for the finished set.
+* ``terminology`` problems (a text uses a variant the glossary says to avoid) are reported by
+  ``validate``; :func:`load` serves the text.
 * ``completeness`` problems (fewer scenarios than required, a module not written yet, a scenario whose
   module does not exist) are reported by ``validate``; :func:`load` serves what is there.
 """
@@ -19,6 +21,7 @@ import re
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
@@ -48,6 +51,8 @@ KIND_DIRS: dict[str, str] = {
     "support": "support",
     "pair_space": "pair-space",
     "feedback": "feedback/*",  # questionnaires for pilot evaluation (course_content.feedback)
+    "glossary": "glossary",
+    "country": "countries/*",
 }
 #: Kinds that are deep-linkable activities, in the order ``Catalog.activities`` lists them.
 ACTIVITY_KINDS = (
@@ -63,7 +68,7 @@ ACTIVITY_KINDS = (
 _REQUIRED_MSG = "Missing data for required field."
 MISSING_TRANSLATION = "missing translation (English is shown instead)"
 
-Category = Literal["schema", "translation", "completeness"]
+Category = Literal["schema", "translation", "completeness", "terminology"]
 Severity = Literal["error", "warning"]
 
 
@@ -260,6 +265,9 @@ def scan(root: Path | str | None = None) -> Scan:
                 activities.append(raw)
 
     _cross_check(root, activities, issues)
+    seed_map = _check_seed_map(root, activities, issues)
+    if seed_map is not None:
+        yaml_files.append(root / s.SEED_MAP_FILE)
     return Scan(
         root=root,
         activities=activities,
@@ -280,7 +288,7 @@ def _stray_entries(root: Path, issues: list[Issue]) -> None:
     """Content in a place the loader never reads is content nobody sees: say so."""
     top = {pattern.split("/")[0] for pattern in KIND_DIRS.values()}
     for entry in sorted(filter(_visible, root.iterdir())):
-        if entry.name not in top and entry.suffix.lower() != ".md":
+        if entry.name not in top and entry.suffix.lower() != ".md" and entry.name != s.SEED_MAP_FILE:
             issues.append(
                 Issue(entry, "", f"not read: expected only {', '.join(sorted(top))}", "completeness")
             )
@@ -440,6 +448,16 @@ def _cross_check(root: Path, activities: list[RawActivity], issues: list[Issue])
                 f"order {r.meta['order']} is also used by {other!r}",
             )
 
+    for mid, r in modules.items():
+        count = len(r.meta.get("exercises", []))
+        need(
+            count >= s.MIN_MEETING_EXERCISES,
+            r.folder / "meta.yaml",
+            "exercises",
+            f"module {mid!r} has {count} meeting exercises; needs at least {s.MIN_MEETING_EXERCISES} "
+            "(what mentor and mentee do together between sessions)",
+        )
+
     per_module: dict[str, int] = dict.fromkeys(modules, 0)
     for r in by_kind["scenario"]:
         if r.meta["module"] in modules:
@@ -455,6 +473,8 @@ def _cross_check(root: Path, activities: list[RawActivity], issues: list[Issue])
         )
     total = len(by_kind["scenario"])
     need(total >= 12, root / "scenarios", "", f"{total} scenarios in all; at least 12 are needed")
+    _check_scenario_plots(by_kind["scenario"], issues)
+    _check_scenario_minutes(by_kind["scenario"], by_kind["workshop_agenda"], issues)
 
     for r in by_kind["journal"]:
         for mid in r.meta["module_prompts"]:
@@ -472,10 +492,27 @@ def _cross_check(root: Path, activities: list[RawActivity], issues: list[Issue])
                 f"no prompts for {mid!r}",
             )
 
+    for agenda in by_kind["workshop_agenda"]:
+        for fmt in s.WORKSHOP_FORMATS:
+            total = sum(st[fmt] for st in agenda.meta["steps"])
+            if total > s.BREAK_NEEDED_AFTER and not agenda.meta.get("breaks"):
+                need(
+                    False,
+                    agenda.folder / "meta.yaml",
+                    "breaks",
+                    f"the {fmt} session runs {total} min without a break; plan at least one "
+                    f"(sessions over {s.BREAK_NEEDED_AFTER} min need a pause)",
+                )
+
+    _check_country_pages(root, by_kind["country"], issues)
+
+    for glossary in by_kind["glossary"]:
+        _check_terminology(glossary, activities, issues)
+
     ttt = {r.id for r in by_kind["ttt_unit"]}
     for uid in s.TTT_UNIT_IDS:
         need(uid in ttt, root / "ttt" / uid / "meta.yaml", "", f"TtT unit {uid!r} is missing or broken")
-    need(len(ttt) <= 7, root / "ttt", "", f"{len(ttt)} TtT units; the course has 6–7")
+    need(len(ttt) <= 8, root / "ttt", "", f"{len(ttt)} TtT units; the course has 6–8")
 
     assessments = {r.id: r for r in by_kind["self_assessment"]}
     for aid, role in s.SELF_ASSESSMENT_IDS.items():
@@ -488,6 +525,260 @@ def _cross_check(root: Path, activities: list[RawActivity], issues: list[Issue])
         )
         if r is not None:
             need(r.meta["role"] == role, r.folder / "meta.yaml", "role", f"must be {role!r} for {aid!r}")
+
+
+def read_seed_map(root: Path, issues: list[Issue] | None = None) -> dict[str, Any] | None:
+    """The traceability table (seed chapter -> activities), validated against its schema."""
+    issues = issues if issues is not None else []
+    path = root / s.SEED_MAP_FILE
+    if not path.exists():
+        issues.append(Issue(path, "", "missing: the table from seed chapters to activities", "completeness"))
+        return None
+    raw = _read_yaml(path, issues, "completeness")
+    if raw is None:
+        return None
+    try:
+        return s.SeedMap().load(raw)
+    except ValidationError as exc:
+        issues.extend(Issue(path, f, msg, "completeness") for f, msg in _flatten_messages(exc.messages))
+        return None
+
+
+def _check_seed_map(root: Path, activities: list[RawActivity], issues: list[Issue]) -> dict[str, Any] | None:
+    """Every chapter of the seed is carried by at least one existing activity, and none is silently dropped."""
+    seed_map = read_seed_map(root, issues)
+    if seed_map is None:
+        return None
+    path = root / s.SEED_MAP_FILE
+    known = {r.id for r in activities}
+    listed: dict[str, int] = {}
+    for n, chapter in enumerate(seed_map["chapters"]):
+        cid = chapter["id"]
+        if cid in listed:
+            issues.append(Issue(path, f"chapters.{n}.id", f"chapter {cid} is listed twice", "completeness"))
+        listed.setdefault(cid, n)
+        if cid not in s.SEED_CHAPTERS:
+            issues.append(
+                Issue(path, f"chapters.{n}.id", f"{cid!r} is not a chapter of the seed", "completeness")
+            )
+        for aid in chapter["activities"]:
+            if aid not in known:
+                issues.append(
+                    Issue(path, f"chapters.{n}.activities", f"unknown activity {aid!r}", "completeness")
+                )
+    for cid in s.SEED_CHAPTERS:
+        if cid not in listed:
+            issues.append(
+                Issue(path, "chapters", f"seed chapter {cid} is not carried by any activity", "completeness")
+            )
+    return seed_map
+
+
+def seed_table(seed_map: dict[str, Any]) -> str:
+    """The traceability table as Markdown (README.md carries it; a test keeps the two in step)."""
+    lines = ["| seed chapter | carried by |", "|---|---|"]
+    for chapter in seed_map["chapters"]:
+        acts = ", ".join(f"`{a}`" for a in chapter["activities"])
+        lines.append(f"| {chapter['id']} {chapter['title']} | {acts} |")
+    return "\n".join(lines) + "\n"
+
+
+COUNTRY_RECHECK_DAYS = 365
+
+
+def _check_country_pages(
+    root: Path, pages: list[RawActivity], issues: list[Issue], today: date | None = None
+) -> None:
+    """Each partner country has a page; dates are real and recent; unverified details are flagged."""
+    today = today or date.today()
+    by_country = {r.meta["country"]: r for r in pages}
+    for code, page_id in s.COUNTRY_PAGES.items():
+        r = by_country.get(code)
+        if r is None:
+            issues.append(
+                Issue(
+                    root / "countries" / page_id / "meta.yaml",
+                    "",
+                    f"no country page for {code}",
+                    "completeness",
+                )
+            )
+            continue
+        if r.id != page_id:
+            issues.append(
+                Issue(
+                    r.folder / "meta.yaml",
+                    "id",
+                    f"the page for {code} must have id {page_id!r}",
+                    "completeness",
+                )
+            )
+        checked = r.meta["checked"]
+        where = r.folder / "meta.yaml"
+        if checked > today:
+            issues.append(Issue(where, "checked", f"{checked.isoformat()} is in the future", "completeness"))
+        elif (today - checked).days > COUNTRY_RECHECK_DAYS:
+            issues.append(
+                Issue(
+                    where,
+                    "checked",
+                    f"last checked {checked.isoformat()}, over a year ago: check every entry again",
+                    "completeness",
+                    "warning",
+                )
+            )
+        if not r.meta["verified"]:
+            issues.append(
+                Issue(
+                    where,
+                    "verified",
+                    "not yet verified against each organisation's own website or phone line; "
+                    "the page says so to its readers",
+                    "completeness",
+                    "warning",
+                )
+            )
+
+
+PLOT_TAGS = ("who", "setting", "tension")
+
+
+def _check_scenario_plots(scenarios: list[RawActivity], issues: list[Issue]) -> None:
+    """Every scenario carries plot tags, and no two scenarios share two of who / setting / tension.
+
+    Two scenarios with the same people in the same setting, or the same people caught in the same
+    tension, are one plot told twice; a group that has discussed one learns little from the other.
+    """
+    tagged = []
+    for r in sorted(scenarios, key=lambda r: r.id):
+        if "plot" not in r.meta:
+            issues.append(
+                Issue(
+                    r.folder / "meta.yaml",
+                    "plot",
+                    "missing: every scenario needs plot tags (who, setting, tension)",
+                    "completeness",
+                )
+            )
+        else:
+            tagged.append(r)
+    for i, a in enumerate(tagged):
+        for b in tagged[i + 1 :]:
+            shared = [t for t in PLOT_TAGS if a.meta["plot"][t] == b.meta["plot"][t]]
+            if len(shared) >= 2:
+                same = ", ".join(f"{t} {a.meta['plot'][t]!r}" for t in shared)
+                issues.append(
+                    Issue(
+                        b.folder / "meta.yaml",
+                        "plot",
+                        f"overlaps with scenario {a.id!r}: same {same}",
+                        "completeness",
+                    )
+                )
+
+
+def _check_scenario_minutes(
+    scenarios: list[RawActivity], agendas: list[RawActivity], issues: list[Issue]
+) -> None:
+    """Every scenario has planned minutes that fit the workshop agenda's breakout and reflection blocks."""
+    steps = {s["id"]: s for agenda in agendas for s in agenda.meta["steps"]}
+    breakout_block, reflection_block = steps.get("scenario-breakouts"), steps.get("joint-reflection")
+    for r in scenarios:
+        minutes = r.meta.get("minutes")
+        if minutes is None:
+            issues.append(
+                Issue(
+                    r.folder / "meta.yaml",
+                    "minutes",
+                    "missing: plan reading, breakout and plenary minutes",
+                    "completeness",
+                )
+            )
+            continue
+        if breakout_block and minutes["reading"] + minutes["breakout"] > breakout_block["in_person"]:
+            issues.append(
+                Issue(
+                    r.folder / "meta.yaml",
+                    "minutes",
+                    f"reading + breakout = {minutes['reading'] + minutes['breakout']} min does not fit the "
+                    f"agenda's scenario-breakouts block ({breakout_block['in_person']} min in person)",
+                    "completeness",
+                )
+            )
+        if reflection_block and minutes["plenary"] > reflection_block["in_person"]:
+            issues.append(
+                Issue(
+                    r.folder / "meta.yaml",
+                    "minutes.plenary",
+                    f"{minutes['plenary']} min does not fit the agenda's joint-reflection block "
+                    f"({reflection_block['in_person']} min in person)",
+                    "completeness",
+                )
+            )
+
+
+def _avoid_pattern(entry: str) -> re.Pattern[str]:
+    """``stem*`` matches a word start; anything else a whole word or phrase (case-insensitive)."""
+    if entry.endswith("*"):
+        return re.compile(r"(?<!\w)" + re.escape(entry[:-1].strip()), re.IGNORECASE)
+    return re.compile(r"(?<!\w)" + re.escape(entry.strip()) + r"(?!\w)", re.IGNORECASE)
+
+
+def _text_leaves(tree: Any, path: str = "") -> Iterable[tuple[str, str]]:
+    if isinstance(tree, dict):
+        for key, value in tree.items():
+            yield from _text_leaves(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(tree, list):
+        for i, value in enumerate(tree):
+            yield from _text_leaves(value, f"{path}.{i}")
+    elif isinstance(tree, str):
+        yield path, tree
+
+
+def _check_terminology(glossary: RawActivity, activities: list[RawActivity], issues: list[Issue]) -> None:
+    """One word per concept and language: flag every text that uses a variant the glossary avoids.
+
+    Translators drift between near-synonyms (three Ukrainian words for "referral", "begeleider" next to
+    "facilitator"); a learner then wonders whether these are different things. Fields that fell back to
+    English are skipped, because they are not that language's text.
+    """
+    rules: dict[str, list[tuple[str, str, re.Pattern[str]]]] = {lang: [] for lang in LANGUAGES}
+    for term in glossary.meta["terms"]:
+        for lang, entries in term["avoid"].items():
+            if lang not in LANGUAGES:
+                issues.append(
+                    Issue(
+                        glossary.folder / "meta.yaml",
+                        f"terms.{term['id']}.avoid.{lang}",
+                        f"unknown language; use one of {', '.join(LANGUAGES)}",
+                        "completeness",
+                    )
+                )
+                continue
+            rules[lang].extend((term["id"], entry, _avoid_pattern(entry)) for entry in entries)
+    for raw in activities:
+        if raw.kind == "glossary":
+            continue
+        for lang, lang_rules in rules.items():
+            if not lang_rules or lang not in raw.texts:
+                continue
+            skipped = raw.fallbacks.get(lang, ())
+            preferred = glossary.texts[lang]["terms"]
+            for path, text in _text_leaves(raw.texts[lang]):
+                if any(_related(path, f) for f in skipped):
+                    continue
+                for term_id, entry, pattern in lang_rules:
+                    found = pattern.search(text)
+                    if found:
+                        issues.append(
+                            Issue(
+                                raw.folder / f"{lang}.yaml",
+                                path,
+                                f"uses {found.group(0)!r}; the {lang} glossary term for {term_id!r} is "
+                                f"{preferred[term_id]['term']!r} (avoid {entry!r})",
+                                "terminology",
+                            )
+                        )
 
 
 # --------------------------------------------------------------------------- catalog
@@ -528,6 +819,10 @@ def _build(raw: RawActivity, lang: str, scenario_ids: tuple[str, ...]) -> m.Acti
             for_mentors=t["for_mentors"],
             for_mentees=t["for_mentees"],
             scenario_ids=scenario_ids,
+            exercises=tuple(
+                m.MeetingExercise(e["id"], **t["exercises"][e["id"]], minutes=e["minutes"])
+                for e in meta.get("exercises", [])
+            ),
         )
     if raw.kind == "scenario":
         return m.Scenario(
@@ -544,6 +839,8 @@ def _build(raw: RawActivity, lang: str, scenario_ids: tuple[str, ...]) -> m.Acti
             themes=tuple(meta["themes"]),
             facilitator_notes=t["facilitator_notes"],
             no_right_answer=t["no_right_answer"],
+            plot=m.Plot(**meta["plot"]) if "plot" in meta else None,
+            minutes=m.ScenarioMinutes(**meta["minutes"]) if "minutes" in meta else None,
         )
     if raw.kind == "journal":
         return m.Journal(
@@ -591,6 +888,15 @@ def _build(raw: RawActivity, lang: str, scenario_ids: tuple[str, ...]) -> m.Acti
                 )
                 for step in meta["steps"]
             ),
+            breaks=tuple(
+                m.WorkshopBreak(
+                    b["id"],
+                    b["after"],
+                    **t["breaks"][b["id"]],
+                    minutes=MappingProxyType({f: b[f] for f in s.WORKSHOP_FORMATS}),
+                )
+                for b in meta.get("breaks", [])
+            ),
         )
     if raw.kind == "self_assessment":
         domains = tuple(m.Option(d, t["domains"][d]) for d in meta["domains"])
@@ -633,6 +939,23 @@ def _build(raw: RawActivity, lang: str, scenario_ids: tuple[str, ...]) -> m.Acti
         )
     if raw.kind == fb.KIND:
         return fb.build(base, meta, t)
+    if raw.kind == "country":
+        return m.CountryPage(
+            **base,
+            country=meta["country"],
+            checked=meta["checked"],
+            verified=meta["verified"],
+            intro=t["intro"],
+            recognition=t["recognition"],
+            helplines=t["helplines"],
+            referral_routes=t["referral_routes"],
+        )
+    if raw.kind == "glossary":
+        return m.Glossary(
+            **base,
+            intro=t["intro"],
+            terms=tuple(m.GlossaryTerm(term["id"], **t["terms"][term["id"]]) for term in meta["terms"]),
+        )
     raise AssertionError(f"unhandled kind {raw.kind}")  # pragma: no cover
 
 
@@ -750,6 +1073,14 @@ class Catalog:
 
     def questionnaire(self, questionnaire_id: str, lang: str | None = "en") -> fb.Questionnaire:
         return self._one(fb.KIND, questionnaire_id, lang)
+    def country_pages(self, lang: str | None = "en") -> list[m.CountryPage]:
+        return self._of_kind("country", lang)
+
+    def country_page(self, page_id: str, lang: str | None = "en") -> m.CountryPage:
+        return self._one("country", page_id, lang)
+
+    def glossary(self, lang: str | None = "en") -> m.Glossary:
+        return self._one("glossary", s.GLOSSARY_ID, lang)
 
 
 _cache: dict[tuple[Path, bool], Catalog] = {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from types import MappingProxyType
 from typing import Any
 
@@ -57,6 +58,18 @@ class _Localised:
 
 
 @dataclass(frozen=True)
+class MeetingExercise:
+    """Something mentor and mentee do together between sessions, with a printable worksheet (Markdown)."""
+
+    id: str
+    title: str
+    purpose: str
+    together: str
+    worksheet: str
+    minutes: int
+
+
+@dataclass(frozen=True)
 class Module(_Localised):
     order: int
     estimated_minutes: int
@@ -67,6 +80,7 @@ class Module(_Localised):
     for_mentors: str
     for_mentees: str
     scenario_ids: tuple[str, ...]
+    exercises: tuple[MeetingExercise, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +98,24 @@ class GuidingQuestion:
 
 
 @dataclass(frozen=True)
+class Plot:
+    who: str
+    setting: str
+    tension: str
+
+
+@dataclass(frozen=True)
+class ScenarioMinutes:
+    reading: int
+    breakout: int
+    plenary: int
+
+    @property
+    def total(self) -> int:
+        return self.reading + self.breakout + self.plenary
+
+
+@dataclass(frozen=True)
 class Scenario(_Localised):
     module: str
     summary: str
@@ -94,6 +126,8 @@ class Scenario(_Localised):
     themes: tuple[str, ...]
     facilitator_notes: str
     no_right_answer: str
+    plot: Plot | None = None
+    minutes: ScenarioMinutes | None = None
 
 
 @dataclass(frozen=True)
@@ -168,15 +202,38 @@ class WorkshopStep:
 
 
 @dataclass(frozen=True)
+class WorkshopBreak:
+    """A pause between two steps; same text fields as a step so timetables can list both."""
+
+    id: str
+    after: str
+    title: str
+    purpose: str
+    facilitator_tips: str
+    minutes: Mapping[str, int]
+    is_break: bool = True
+
+
+@dataclass(frozen=True)
 class WorkshopAgenda(_Localised):
     intro: str
     formats: Mapping[str, MinutesRange]
     participants: IntRange
     breakout_size: IntRange
     steps: tuple[WorkshopStep, ...]
+    breaks: tuple[WorkshopBreak, ...] = ()
 
     def total_minutes(self, fmt: str) -> int:
-        return sum(step.minutes[fmt] for step in self.steps)
+        """Steps and breaks: the length of the session a facilitator actually plans."""
+        return sum(step.minutes[fmt] for step in self.steps) + sum(b.minutes[fmt] for b in self.breaks)
+
+    def timeline(self) -> tuple[WorkshopStep | WorkshopBreak, ...]:
+        """Steps in order, each break right after the step it follows."""
+        out: list[WorkshopStep | WorkshopBreak] = []
+        for step in self.steps:
+            out.append(step)
+            out.extend(b for b in self.breaks if b.after == step.id)
+        return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -231,4 +288,44 @@ class PairSpace(_Localised):
     reflection_prompt: str
 
 
-Activity = Module | Scenario | Journal | ActionPlan | TttUnit | WorkshopAgenda | SelfAssessment | Support | PairSpace
+
+
+@dataclass(frozen=True)
+class CountryPage(_Localised):
+    """Where to turn in one partner country; ``checked`` says when, ``verified`` whether against sources."""
+
+    country: str
+    checked: date
+    verified: bool
+    intro: str
+    recognition: str
+    helplines: str
+    referral_routes: str
+
+
+@dataclass(frozen=True)
+class GlossaryTerm:
+    id: str
+    term: str  # the one word this language uses for the concept
+    definition: str
+
+
+@dataclass(frozen=True)
+class Glossary(_Localised):
+    intro: str
+    terms: tuple[GlossaryTerm, ...]
+
+
+Activity = (
+    Module
+    | Scenario
+    | Journal
+    | ActionPlan
+    | TttUnit
+    | WorkshopAgenda
+    | SelfAssessment
+    | Support
+    | PairSpace
+    | Glossary
+    | CountryPage
+)

@@ -50,6 +50,8 @@ def write_targz(out: Path, files: Mapping[str, bytes]) -> None:
     """
     out.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
+    # The gzip header carries its own timestamp; "w:gz" would stamp the current second into it, so two
+    # builds a second apart differed. Fix it like the tar members' mtimes.
     with (
         gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=FIXED_MTIME) as gz,
         tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tar,

@@ -8,6 +8,7 @@ in :mod:`course_content.loader`.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
@@ -39,10 +40,20 @@ ACTION_PLAN_ID = "action-plan-30-60-90"
 WORKSHOP_AGENDA_ID = "workshop-agenda"
 SUPPORT_ID = "support-and-referral"
 PAIR_SPACE_ID = "pair-space"
+GLOSSARY_ID = "glossary"
+#: Partner countries that need a country page (ISO 3166-1 alpha-2) -> activity id.
+COUNTRY_PAGES: dict[str, str] = {
+    "DE": "country-de",
+    "NL": "country-nl",
+    "IE": "country-ie",
+    "UA": "country-ua",
+}
 GUIDING_CATEGORIES = ("realism", "relational", "underlying")
 QUESTION_TYPES = ("levels", "multi", "single", "text")
 WORKSHOP_FORMATS = ("online", "in_person")
 WORKSHOP_STEP_COUNT = 7
+BREAK_NEEDED_AFTER = 90  # minutes: a session longer than this needs at least one break
+MIN_MEETING_EXERCISES = 2
 
 MISSING_DECLARED = "Missing: declared in meta.yaml."
 UNKNOWN_ID = "Unknown id: not declared in meta.yaml."
@@ -183,6 +194,11 @@ class MinutesRange(Strict):
 
 
 # --------------------------------------------------------------------------- meta schemas
+class MeetingExerciseMeta(Strict):
+    id = Slug(required=True)
+    minutes = fields.Integer(required=True, strict=True, validate=validate.Range(min=5, max=120))
+
+
 class ModuleMeta(Strict):
     id = Slug(required=True)
     kind = Kind("module")
@@ -191,11 +207,34 @@ class ModuleMeta(Strict):
     estimated_minutes = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=600))
     sections = SlugList(3, 6)
     reflection_prompts = SlugList(2)
+    # Things mentor and mentee do together between sessions. Optional in the schema so the tool serves a
+    # module still being written; `validate` requires at least MIN_MEETING_EXERCISES.
+    exercises = fields.List(fields.Nested(MeetingExerciseMeta), load_default=list)
+
+    @validates_schema
+    def _unique_exercises(self, data: dict[str, Any], **kwargs: Any) -> None:
+        _unique_or_raise([e["id"] for e in data.get("exercises", [])], "exercises")
 
 
 class GuidingQuestionMeta(Strict):
     id = Slug(required=True)
     category = fields.String(required=True, validate=validate.OneOf(GUIDING_CATEGORIES))
+
+
+class PlotMeta(Strict):
+    """Who is in the scene, where it happens and what the tension is: the validator compares these."""
+
+    who = Slug(required=True)
+    setting = Slug(required=True)
+    tension = Slug(required=True)
+
+
+class ScenarioMinutesMeta(Strict):
+    """Minutes a facilitator plans: reading the scenario, the breakout discussion, the plenary round."""
+
+    reading = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=20))
+    breakout = fields.Integer(required=True, strict=True, validate=validate.Range(min=5, max=60))
+    plenary = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=30))
 
 
 class ScenarioMeta(Strict):
@@ -208,6 +247,9 @@ class ScenarioMeta(Strict):
         fields.Nested(GuidingQuestionMeta), required=True, validate=validate.Length(min=3, max=5)
     )
     themes = SlugList(1)
+    # Optional in the schema (the tool serves a scenario without them); `validate` requires both.
+    plot = fields.Nested(PlotMeta)
+    minutes = fields.Nested(ScenarioMinutesMeta)
 
     @validates_schema
     def _unique_questions(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -257,6 +299,13 @@ class WorkshopStepMeta(Strict):
     in_person = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
 
 
+class WorkshopBreakMeta(Strict):
+    id = Slug(required=True)
+    after = Slug(required=True)  # the step id the break follows
+    online = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+    in_person = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
+
+
 class WorkshopFormats(Strict):
     online = fields.Nested(MinutesRange, required=True)
     in_person = fields.Nested(MinutesRange, required=True)
@@ -276,6 +325,8 @@ class WorkshopAgendaMeta(Strict):
             equal=WORKSHOP_STEP_COUNT, error=f"Must have exactly {WORKSHOP_STEP_COUNT} steps."
         ),
     )
+    # Breaks between steps; `validate` requires one in every format longer than BREAK_NEEDED_AFTER minutes.
+    breaks = fields.List(fields.Nested(WorkshopBreakMeta), load_default=list)
 
     @validates_schema
     def _minutes_fit_formats(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -283,12 +334,17 @@ class WorkshopAgendaMeta(Strict):
         if not steps or not formats:
             return
         _unique_or_raise([s["id"] for s in steps], "steps")
+        breaks = data.get("breaks", [])
+        _unique_or_raise([s["id"] for s in steps] + [b["id"] for b in breaks], "breaks")
+        for b in breaks:
+            if b["after"] not in {s["id"] for s in steps}:
+                raise ValidationError(f"Break {b['id']!r} follows unknown step {b['after']!r}.", "breaks")
         for fmt in WORKSHOP_FORMATS:
-            total = sum(s[fmt] for s in steps)
+            total = sum(s[fmt] for s in steps) + sum(b[fmt] for b in breaks)
             bounds = formats[fmt]
             if not bounds["min_minutes"] <= total <= bounds["max_minutes"]:
                 raise ValidationError(
-                    f"Default {fmt} minutes sum to {total}, outside formats.{fmt} "
+                    f"Default {fmt} minutes (steps and breaks) sum to {total}, outside formats.{fmt} "
                     f"[{bounds['min_minutes']}, {bounds['max_minutes']}].",
                     "steps",
                 )
@@ -341,6 +397,82 @@ class PairSpaceMeta(Strict):
     version = Version()
     agreement_prompts = SlugList(3)
     ending_guide = SlugList(2)
+#: Chapters and sections of the seed (NatAlli Sustainability Blueprint, Dutch). Fixed here, not in the map,
+#: so that a chapter cannot be dropped from the traceability table without the validator noticing.
+SEED_CHAPTERS: tuple[str, ...] = (
+    "1",
+    "2.1", "2.2", "2.3", "2.4", "2.5",
+    "3.1", "3.2", "3.3",
+    "4.1", "4.2", "4.3", "4.4", "4.5",
+    "5.1", "5.2", "5.3", "5.4", "5.5", "5.6",
+    "6.1", "6.2", "6.3",
+    "7.1", "7.2",
+    "8", "9", "10",
+)  # fmt: skip
+SEED_MAP_FILE = "seed-map.yaml"
+
+
+class SeedChapter(Strict):
+    id = fields.String(required=True)
+    title = fields.String(required=True, validate=_no_html)
+    activities = SlugList(1)
+
+
+class SeedMap(Strict):
+    source = fields.String(required=True, validate=_no_html)
+    chapters = fields.List(fields.Nested(SeedChapter), required=True, validate=validate.Length(min=1))
+
+
+class CheckedDate(fields.Field):
+    """A calendar date, as YAML gives it (``2026-12-02`` parses to a date) or as an ISO string."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> dt.date:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise ValidationError("Must be a date like 2026-12-02.") from None
+
+
+class CountryMeta(Strict):
+    """Recognition bodies, helplines and referral routes change: every page says when it was checked."""
+
+    id = Slug(required=True)
+    kind = Kind("country")
+    country = fields.String(required=True, validate=validate.OneOf(tuple(COUNTRY_PAGES)))
+    version = Version()
+    checked = CheckedDate(required=True)
+    # False until someone has checked every entry against the organisation's own website or phone line.
+    verified = fields.Boolean(required=True, truthy={True}, falsy={False})
+
+
+class GlossaryTermMeta(Strict):
+    """One glossary term; ``avoid`` lists, per language, the variants the content must not use.
+
+    An entry ending in ``*`` is a word start (``перенаправ*`` catches every inflection); any other entry
+    is a whole word or phrase. Matching ignores case. The check itself runs in the loader.
+    """
+
+    id = Slug(required=True)
+    avoid = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String(validate=validate.Length(min=1)), validate=validate.Length(min=1)),
+        load_default=dict,
+    )
+
+
+class GlossaryMeta(Strict):
+    id = FixedId(GLOSSARY_ID)
+    kind = Kind("glossary")
+    version = Version()
+    terms = fields.List(fields.Nested(GlossaryTermMeta), required=True, validate=validate.Length(min=5))
+
+    @validates_schema
+    def _unique_terms(self, data: dict[str, Any], **kwargs: Any) -> None:
+        _unique_or_raise([t["id"] for t in data.get("terms", [])], "terms")
 
 
 def _unique_or_raise(values: list[Any], field: str) -> None:
@@ -360,6 +492,8 @@ META_SCHEMAS: dict[str, type[Schema]] = {
     "self_assessment": SelfAssessmentMeta,
     "support": SupportMeta,
     "pair_space": PairSpaceMeta,
+    "glossary": GlossaryMeta,
+    "country": CountryMeta,
 }
 
 
@@ -378,6 +512,11 @@ def module_lang_schema(meta: Mapping[str, Any]) -> Schema:
             "reflection_prompts": IdMap(meta["reflection_prompts"], Text()),
             "for_mentors": Text(),
             "for_mentees": Text(),
+            "exercises": IdMap(
+                [e["id"] for e in meta.get("exercises", [])],
+                _nested(title=Text(), purpose=Text(), together=Text(), worksheet=Text()),
+                required=bool(meta.get("exercises")),
+            ),
         }
     )
 
@@ -443,6 +582,11 @@ def workshop_agenda_lang_schema(meta: Mapping[str, Any]) -> Schema:
                 [s["id"] for s in meta["steps"]],
                 _nested(title=Text(), purpose=Text(), facilitator_tips=Text()),
             ),
+            "breaks": IdMap(
+                [b["id"] for b in meta.get("breaks", [])],
+                _nested(title=Text(), purpose=Text(), facilitator_tips=Text()),
+                required=bool(meta.get("breaks")),
+            ),
         }
     )
 
@@ -491,6 +635,28 @@ def pair_space_lang_schema(meta: Mapping[str, Any]) -> Schema:
     )
 
 
+def glossary_lang_schema(meta: Mapping[str, Any]) -> Schema:
+    return _lang(
+        {
+            "title": Text(),
+            "intro": Text(),
+            "terms": IdMap([t["id"] for t in meta["terms"]], _nested(term=Text(), definition=Text())),
+        }
+    )
+
+
+def country_lang_schema(meta: Mapping[str, Any]) -> Schema:
+    return _lang(
+        {
+            "title": Text(),
+            "intro": Text(),
+            "recognition": Text(),
+            "helplines": Text(),
+            "referral_routes": Text(),
+        }
+    )
+
+
 LANG_SCHEMAS: dict[str, Callable[[Mapping[str, Any]], Schema]] = {
     "module": module_lang_schema,
     "scenario": scenario_lang_schema,
@@ -501,4 +667,6 @@ LANG_SCHEMAS: dict[str, Callable[[Mapping[str, Any]], Schema]] = {
     "self_assessment": self_assessment_lang_schema,
     "support": support_lang_schema,
     "pair_space": pair_space_lang_schema,
+    "glossary": glossary_lang_schema,
+    "country": country_lang_schema,
 }

@@ -268,6 +268,9 @@ def facilitator(lt: str, scenario_id: str):
     timer = _timer(item.id)
     agenda = catalog().workshop_agenda(lang())
     default_minutes = next((s.minutes.get("online", 30) for s in agenda.steps if s.id == "scenario-breakouts"), 30)
+    planned = getattr(item, "minutes", None)
+    if planned is not None:  # the scenario's own planned breakout time beats the agenda's generic block
+        default_minutes = planned.breakout
     return render_template(
         "activities/breakout_facilitator.html", scenario=item, notes=notes, individual=individual or 0,
         participants=participants or 0, ends_at=_running(timer),

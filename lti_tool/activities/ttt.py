@@ -95,6 +95,20 @@ def unit(lt: str, unit_id: str):
     )
 
 
+@bp.get("/s/<lt>/countries/")
+@launch_required()
+def countries(lt: str):
+    """Recognition bodies, helplines and referral routes per partner country, each page dated."""
+    return render_template("activities/countries.html", pages=catalog().country_pages(lang()), page=None)
+
+
+@bp.get("/s/<lt>/countries/<page_id>")
+@launch_required()
+def country(lt: str, page_id: str):
+    page = content_or_404(page_id, "country")
+    return render_template("activities/countries.html", pages=catalog().country_pages(lang()), page=page)
+
+
 @bp.post("/s/<lt>/ttt/<unit_id>/")
 @launch_required()
 def save_unit(lt: str, unit_id: str):
@@ -129,9 +143,14 @@ def _minutes(agenda, plan: SessionPlan | None, fmt: str) -> dict[str, int]:
     return {s.id: int(saved.get(s.id, s.minutes[fmt])) for s in agenda.steps}
 
 
+def _with_breaks(agenda, minutes: dict[str, int], fmt: str) -> dict[str, int]:
+    """The agenda's breaks count towards the session length, so the plan check and timetable include them."""
+    return {**minutes, **{b.id: b.minutes[fmt] for b in getattr(agenda, "breaks", ())}}
+
+
 def _check(agenda, minutes: dict[str, int], fmt: str, participants: int, size: int):
     formats = {k: (v.min_minutes, v.max_minutes) for k, v in agenda.formats.items()}
-    return check_plan(minutes, fmt, participants, size, formats,
+    return check_plan(_with_breaks(agenda, minutes, fmt), fmt, participants, size, formats,
                       (agenda.participants.min, agenda.participants.max),
                       (agenda.breakout_size.min, agenda.breakout_size.max))
 
@@ -193,7 +212,8 @@ def save_planner(lt: str):
 def planner_print(lt: str):
     agenda, plan, fmt, minutes, check, participants, size = _view_model()
     return render_template("activities/planner_print.html", agenda=agenda, plan=plan, fmt=fmt, minutes=minutes,
-                           check=check, participants=participants, size=size, schedule=_schedule(agenda, minutes))
+                           check=check, participants=participants, size=size,
+                           schedule=_schedule(agenda, _with_breaks(agenda, minutes, fmt)))
 
 
 @bp.get("/s/<lt>/planner/run")
@@ -212,7 +232,9 @@ def run(lt: str):
 def _schedule(agenda, minutes: dict[str, int]) -> list[tuple[object, int, int]]:
     """(step, start minute, end minute) for the printable timetable."""
     out, t = [], 0
-    for s in agenda.steps:
-        out.append((s, t, t + minutes[s.id]))
-        t += minutes[s.id]
+    items = agenda.timeline() if hasattr(agenda, "timeline") else agenda.steps
+    for s in items:
+        length = minutes.get(s.id, 0)
+        out.append((s, t, t + length))
+        t += length
     return out

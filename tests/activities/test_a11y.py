@@ -72,6 +72,8 @@ def pages(app, client, make_launch, form_groups) -> list[str]:
         teacher.url("planner/print"),
         teacher.url("planner/run"),
         teacher.url("ttt/preparing-a-programme/"),
+        teacher.url("countries/"),
+        teacher.url("countries/country-ua"),
     ]
 
 

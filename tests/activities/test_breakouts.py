@@ -115,3 +115,15 @@ def test_learner_cannot_start_timer(app, client, make_launch):
     resp = client.post(learner.url(f"scenario/{SCENARIO}/timer"),
                        data={"minutes": "5", "csrf_token": csrf_of(page.text)})
     assert resp.status_code == 403
+
+
+def test_facilitator_view_shows_the_planned_minutes_and_the_timer_starts_from_them(app, client, make_launch):
+    from course_content import load
+
+    sid = "the-peer-circle"
+    planned = load().scenario(sid).minutes
+    teacher = make_launch(activity=sid, role="instructor", sub="fac-1", locale="de")
+    page = client.get(teacher.url(f"scenario/{sid}/facilitator"))
+    assert page.status_code == 200
+    assert f"Kleingruppe {planned.breakout} Min." in page.text and f"Lesen {planned.reading} Min." in page.text
+    assert f'id="timer-minutes" name="minutes" min="1" max="180" value="{planned.breakout}"' in page.text

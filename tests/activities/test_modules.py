@@ -185,3 +185,25 @@ def test_first_visit_racing_a_second_tab_keeps_both_visits(app, client, make_lau
         assert len(rows) == 1
         assert rows[0].state["visited"] == [ids[0], ids[1]] and rows[0].state["current"] == ids[1]
     assert [r[1] for r in outbox(launch.user_id)] == ["InProgress"]  # the same outcome is not queued twice
+
+
+def test_done_page_offers_the_meeting_exercises_with_worksheets_in_the_learner_language(app, client, make_launch):
+    from course_content import load
+
+    module_id = "networks-and-systems"
+    for locale, heading in (("en", "Exercises for your next meeting"), ("uk", "Вправи для вашої наступної зустрічі")):
+        launch = make_launch(locale=locale, sub=f"learner-{locale}", activity=module_id)
+        for sid in sections(app, module_id):
+            client.get(launch.url(f"module/{module_id}/section/{sid}"))
+        page = client.get(launch.url(f"module/{module_id}/reflect"))
+        token = csrf_of(page.text)
+        prompt = load().module(module_id).reflection_prompts[0].id
+        client.post(launch.url(f"module/{module_id}/reflect/{prompt}"), data={"text": "Notes.", "csrf_token": token},
+                    headers=JSON)
+        client.post(launch.url(f"module/{module_id}/reflect"), data={"action": "done", "csrf_token": token})
+        page = client.get(launch.url(f"module/{module_id}/done"))
+        assert page.status_code == 200
+        assert heading in page.text
+        for exercise in load().module(module_id, locale).exercises:
+            assert exercise.title in page.text
+            assert f'id="exercise-{exercise.id}"' in page.text

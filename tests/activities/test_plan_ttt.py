@@ -51,27 +51,31 @@ def test_planner_totals_checked_against_format(app, client, make_launch, outbox)
     page = client.get(trainer.url("planner/"))
     assert page.status_code == 200
     assert "Check: online session" in page.text and "fits the 90–120 minutes advised" in page.text
-    assert "105 min" in page.text  # the online defaults: 10+10+10+10+30+20+15
+    assert "110 min" in page.text  # the online defaults: 10+10+10+10+30+20+15, plus the 5-minute break
+    assert 'class="break-row"' in page.text
     token = csrf_of(page.text)
     resp = client.post(trainer.url("planner/"), data={
         "csrf_token": token, "format": "online", "prev_format": "online", "participants": "20",
         "breakout_size": "5", "minutes-scenario-breakouts": "90", "action": "save"})
     assert resp.status_code == 303
     page = client.get(trainer.url("planner/"))
-    assert "165 min" in page.text and "45 minutes over" in page.text
+    assert "170 min" in page.text and "50 minutes over" in page.text
     assert outbox(trainer.user_id)[-1][1] != "Completed"
     client.post(trainer.url("planner/"), data={
         "csrf_token": token, "format": "online", "prev_format": "online", "participants": "30",
         "breakout_size": "3", "minutes-scenario-breakouts": "30"})
     page = client.get(trainer.url("planner/"))
-    assert "105 min" in page.text and "more than the 25 advised" in page.text
+    assert "110 min" in page.text and "more than the 25 advised" in page.text
     assert "Breakout groups of 3" in page.text
     assert outbox(trainer.user_id)[-1] == ("workshop-agenda", "Completed", "FullyGraded", 100.0)
     # Switching to in person starts from the half-day defaults.
     client.post(trainer.url("planner/"), data={"csrf_token": token, "format": "in_person", "prev_format": "online"})
     page = client.get(trainer.url("planner/"))
-    assert "210 min" in page.text
-    assert client.get(trainer.url("planner/print")).status_code == 200
+    assert "230 min" in page.text  # half-day defaults 210 plus the 20-minute coffee break
+    printed = client.get(trainer.url("planner/print"))
+    assert printed.status_code == 200
+    # The timetable lists the break between the breakouts and the joint reflection, and the times run on.
+    assert "Break" in printed.text and printed.text.index("Break") > printed.text.index("Scenario")
     run = client.get(trainer.url("planner/run?step=4"))
     assert run.status_code == 200 and "Step 5 of 7" in run.text and "data-run-session" in run.text
     bad = client.post(trainer.url("planner/"), data={"csrf_token": token, "format": "online",
@@ -89,3 +93,25 @@ def test_check_plan_rules():
     assert "too_short" in {a.code for a in check_plan({"a": 100}, "in_person", 20, 5).advice}
     assert "few_participants" in {a.code for a in check_plan(mins, "online", 8, 4).advice}
     assert "breakout_size" in {a.code for a in check_plan(mins, "online", 20, 7).advice}
+
+
+def test_country_pages_are_listed_dated_and_say_when_unverified(app, client, make_launch):
+    from course_content import load
+
+    trainer = make_launch(activity="referral-and-boundaries", role="instructor", locale="uk", sub="trainer-uk")
+    unit = client.get(trainer.url("ttt/referral-and-boundaries/"))
+    assert unit.status_code == 200 and "Сторінки країн" in unit.text
+    listing = client.get(trainer.url("countries/"))
+    assert listing.status_code == 200
+    pages = load().country_pages("uk")
+    assert {p.country for p in pages} == {"DE", "NL", "IE", "UA"}
+    for p in pages:
+        assert p.title in listing.text
+    page = client.get(trainer.url("countries/country-ua"))
+    assert page.status_code == 200
+    ua = load().country_page("country-ua", "uk")
+    assert "Гарячі лінії" in page.text and f"Востаннє перевірено: {ua.checked.isoformat()}" in page.text
+    assert ("ще не звірено" in page.text) is (not ua.verified)
+    assert 'aria-current="page"' in page.text
+    assert client.get(trainer.url("countries/no-such-country")).status_code == 404
+    assert client.get(trainer.url("countries/the-peer-circle")).status_code == 404  # a scenario, not a country page

@@ -96,6 +96,10 @@ class ContentTree:
         for lang in LANGUAGES:
             self.write(f"support/{lang}.yaml", {"title": f"{lang} support", "body": words(30, lang)})
         self.pair_space()
+        self.glossary()
+        for code in ("de", "nl", "ie", "ua"):
+            self.country_page(code)
+        self.seed_map()
         return self
 
     def pair_space(self) -> None:
@@ -111,9 +115,51 @@ class ContentTree:
                 "ending_guide": {g: {"title": f"{lang} {g}", "body": words(10, lang)} for g in guide},
             })
 
+    def seed_map(self) -> None:
+        from course_content.schemas import SEED_CHAPTERS
+
+        chapters = [{"id": c, "title": f"chapter {c}", "activities": ["safe-start"]} for c in SEED_CHAPTERS]
+        self.write("seed-map.yaml", {"source": "the seed", "chapters": chapters})
+
+    def country_page(self, code: str) -> None:
+        pid = f"country-{code}"
+        meta = {"id": pid, "kind": "country", "country": code.upper(), "version": 1}
+        self.write(f"countries/{pid}/meta.yaml", meta | {"checked": "2026-01-15", "verified": True})
+        for lang in LANGUAGES:
+            self.write(
+                f"countries/{pid}/{lang}.yaml",
+                {
+                    "title": f"{lang} {pid}",
+                    "intro": words(15, lang),
+                    "recognition": words(30, lang),
+                    "helplines": words(20, lang),
+                    "referral_routes": words(20, lang),
+                },
+            )
+
+    def glossary(self) -> None:
+        """Five terms; "facilitator" tells Dutch to avoid "begeleider*" and German to avoid "du"."""
+        terms: list[dict[str, Any]] = [
+            {"id": t} for t in ("mentor", "mentee", "facilitator", "referral", "reflection")
+        ]
+        terms[2]["avoid"] = {"nl": ["begeleider*"], "de": ["du"]}
+        self.write("glossary/meta.yaml", {"id": "glossary", "kind": "glossary", "version": 1, "terms": terms})
+        for lang in LANGUAGES:
+            self.write(
+                f"glossary/{lang}.yaml",
+                {
+                    "title": f"{lang} glossary",
+                    "intro": words(20, lang),
+                    "terms": {
+                        t["id"]: {"term": f"{lang} {t['id']}", "definition": words(10, lang)} for t in terms
+                    },
+                },
+            )
+
     def module(self, mid: str, order: int) -> None:
         sections = ["arriving", "safety", "hope"]
         prompts = ["what-helped", "next-step"]
+        exercises = ["map-the-month", "name-the-signals"]
         self.write(
             f"modules/{mid}/meta.yaml",
             {
@@ -124,6 +170,7 @@ class ContentTree:
                 "estimated_minutes": 30,
                 "sections": sections,
                 "reflection_prompts": prompts,
+                "exercises": [{"id": e, "minutes": 30} for e in exercises],
             },
         )
         for lang in LANGUAGES:
@@ -137,6 +184,15 @@ class ContentTree:
                     "reflection_prompts": {p: f"{lang} {p}?" for p in prompts},
                     "for_mentors": words(80, lang),
                     "for_mentees": words(80, lang),
+                    "exercises": {
+                        e: {
+                            "title": f"{lang} {e}",
+                            "purpose": words(12, lang),
+                            "together": words(60, lang, e),
+                            "worksheet": words(30, lang, e),
+                        }
+                        for e in exercises
+                    },
                 },
             )
 
@@ -156,6 +212,8 @@ class ContentTree:
                 "roles": ["olena", "mentor-mark"],
                 "guiding_questions": questions,
                 "themes": ["identity"],
+                "plot": {"who": f"who-{sid}", "setting": f"setting-{sid}", "tension": f"tension-{sid}"},
+                "minutes": {"reading": 5, "breakout": 20, "plenary": 10},
             },
         )
         for lang in LANGUAGES:
@@ -260,6 +318,7 @@ class ContentTree:
                 "participants": {"min": 15, "max": 25},
                 "breakout_size": {"min": 4, "max": 5},
                 "steps": WORKSHOP_STEPS,
+                "breaks": [{"id": "pause", "after": "scenario-breakouts", "online": 5, "in_person": 15}],
             },
         )
         for lang in LANGUAGES:
@@ -275,6 +334,13 @@ class ContentTree:
                             "facilitator_tips": words(20, lang),
                         }
                         for s in WORKSHOP_STEPS
+                    },
+                    "breaks": {
+                        "pause": {
+                            "title": f"{lang} pause",
+                            "purpose": words(8, lang),
+                            "facilitator_tips": words(12, lang),
+                        }
                     },
                 },
             )

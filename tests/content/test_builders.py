@@ -79,7 +79,8 @@ def test_olx_course_contains_every_activity_and_resolves(tree) -> None:
         s.id for s in catalog.scenarios()
     )
     assert len(found["natalli_journal"]) == 1 and len(found["natalli_action_plan"]) == 1
-    assert len(found["html"]) == len(catalog.ttt_units()) + 1  # TtT units + workshop agenda
+    # TtT units, the workshop agenda and the four country pages
+    assert len(found["html"]) == len(catalog.ttt_units()) + 1 + len(catalog.country_pages())
     # Every XBlock has a stable url_name so a re-import updates instead of duplicating.
     url_names = [e.get("url_name") for tag in found for e in found[tag]]
     assert None not in url_names and len(set(url_names)) == len(url_names)

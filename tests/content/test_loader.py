@@ -53,7 +53,7 @@ def test_text_is_localised_and_languages_are_normalised(tree: ContentTree) -> No
     ]
     assert catalog.journal("uk").prompts_for("safe-start")[0].text == "uk safe-start-p1?"
     assert [h.days for h in catalog.action_plan("nl").horizons] == [30, 60, 90]
-    assert catalog.workshop_agenda().total_minutes("online") == 105
+    assert catalog.workshop_agenda().total_minutes("online") == 105 + 5  # seven steps and the break
     assessment = catalog.self_assessment("mentor-capacity", "de")
     assert assessment.role == "mentor"
     assert [o.label for o in assessment.questions[0].options] == ["de marketing", "de finance"]

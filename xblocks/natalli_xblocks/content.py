@@ -120,6 +120,14 @@ def module(module_id: str, lang: str) -> dict[str, Any]:
         "for_mentees_html": markdown.render(_text(_get(m, "for_mentees"))),
         "for_mentors_html": markdown.render(_text(_get(m, "for_mentors"))),
         "estimated_minutes": _get(m, "estimated_minutes"),
+        # Things mentor and mentee do together between sessions, each with a printable worksheet.
+        "exercises": [
+            {"id": _get(e, "id"), "title": _text(_get(e, "title")), "purpose": _text(_get(e, "purpose")),
+             "together_html": markdown.render(_text(_get(e, "together"))),
+             "worksheet_html": markdown.render(_text(_get(e, "worksheet"))),
+             "minutes": _get(e, "minutes"), "lang": fallback_lang(m, f"exercises.{_get(e, 'id')}")}
+            for e in (_get(m, "exercises") or ())
+        ],
     }
 
 

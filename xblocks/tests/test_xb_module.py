@@ -129,3 +129,16 @@ def test_learner_can_erase_answers_without_losing_completion(learner):
     fresh = learner.block(block.scope_ids.usage_id)
     assert fresh.reflections == {} and "Something personal." not in learner.render(fresh)
     assert learner.events_of("grade")[-1]["value"] == 1.0 and len(learner.events_of("grade")) == 1
+
+
+def test_meeting_exercises_and_worksheets_render_in_the_learner_language(learner):
+    from html import escape
+
+    block = learner.create('<natalli_module module_id="professional-identity"/>')
+    for lang, heading in (("en", "Exercises for your next meeting"), ("de", "Übungen für Ihr nächstes Treffen")):
+        html = learner.render(block, lang=lang)
+        assert heading in html
+        for exercise in load().module("professional-identity", lang).exercises:
+            assert escape(exercise.title) in html
+            assert f"-exercise-{exercise.id}" in html
+        assert html.count('class="natalli-prose natalli-worksheet"') == len(load().module("professional-identity").exercises)
