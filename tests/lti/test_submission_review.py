@@ -166,3 +166,19 @@ def test_each_review_rule_refuses_the_launch(app, live_tool, platform, claim, va
         claims[claim] = value
     resp = platform.launch(http, live_tool, **claims)
     assert_refused(app, resp, 400, code)
+
+
+def test_journal_link_review_shows_every_shared_entry_and_no_private_one(app, live_tool, platform, learner_work):
+    resp = review(platform, live_tool, **{LTI + "resource_link": {"id": "link-journal", "title": "Journal"},
+                                          LTI + "custom": {"activity": "reflection-journal"}})
+    assert landed_at(resp).endswith("/review")
+    assert SHARED in resp.text and "Elsewhere, shared." in resp.text
+    assert PRIVATE not in resp.text and PRIVATE_REFLECTION not in resp.text
+    assert "No score has been sent for this activity yet." in resp.text  # scores belong to link-1, not this link
+
+
+def test_review_page_in_the_instructors_language(app, live_tool, platform, learner_work):
+    resp = review(platform, live_tool, **{LTI + "launch_presentation": {"locale": "de"}})
+    assert 'lang="de"' in resp.text
+    assert "Private Reflexionen und private Tagebucheinträge bleiben privat" in resp.text
+    assert SHARED in resp.text and PRIVATE not in resp.text
