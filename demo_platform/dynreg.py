@@ -11,7 +11,7 @@ from urllib.parse import urlencode, urlparse
 from flask import Blueprint, current_app, jsonify, render_template, request
 
 from demo_platform.app import ALL_SCOPES, all_clients, ctx, urls
-from demo_platform.launch import DEEP_LINKING_REQUEST, RESOURCE_LINK_REQUEST
+from demo_platform.launch import DEEP_LINKING_REQUEST, RESOURCE_LINK_REQUEST, SUBMISSION_REVIEW_REQUEST
 
 bp = Blueprint("dynreg", __name__)
 
@@ -43,6 +43,7 @@ def openid_configuration() -> dict[str, Any]:
             "messages_supported": [
                 {"type": RESOURCE_LINK_REQUEST},
                 {"type": DEEP_LINKING_REQUEST, "placements": ["ContentArea"]},
+                {"type": SUBMISSION_REVIEW_REQUEST},
             ],
             "variables": VARIABLES,
         },
@@ -97,7 +98,7 @@ def validate_registration(body: Any) -> dict[str, Any]:
     if not isinstance(messages, list) or not all(isinstance(m, dict) and isinstance(m.get("type"), str) for m in messages):
         raise ValueError("messages must be a list of objects with a type.")
     for message in messages:
-        if message["type"] not in (RESOURCE_LINK_REQUEST, DEEP_LINKING_REQUEST):
+        if message["type"] not in (RESOURCE_LINK_REQUEST, DEEP_LINKING_REQUEST, SUBMISSION_REVIEW_REQUEST):
             raise ValueError(f"Message type {message['type']!r} is not supported by this platform.")
         if message.get("target_link_uri") is not None and not _is_url(message["target_link_uri"]):
             raise ValueError("A message's target_link_uri must be an http(s) URL.")

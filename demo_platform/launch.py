@@ -26,6 +26,7 @@ NRPS_CLAIM = "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice"
 RESOURCE_LINK_REQUEST = "LtiResourceLinkRequest"
 DEEP_LINKING_REQUEST = "LtiDeepLinkingRequest"
 DEEP_LINKING_RESPONSE = "LtiDeepLinkingResponse"
+SUBMISSION_REVIEW_REQUEST = "LtiSubmissionReviewRequest"
 USER_COOKIE = "demo_platform_user"
 
 
@@ -90,6 +91,30 @@ def deeplink_start():
         abort(404, description="Unknown tool registration.")
     hint = {"type": "dl", "user": user.sub, "client": client["client_id"]}
     return _login_initiation(user, client, hint, client["deep_link_uri"])
+
+
+@bp.get("/review")
+def review_start():
+    """Begin a submission review (AGS 2.0) from the gradebook: `user` opens the work of `for` on line item
+    `item`. Offered only for line items the tool gave a `submissionReview`; a learner may review only their
+    own work."""
+    user = _user_or_404(request.args.get("user"))
+    subject = _user_or_404(request.args.get("for"))
+    if not user.instructor and user.sub != subject.sub:
+        abort(403, description="Learners can review only their own work.")
+    with ctx().store.read() as state:
+        item = dict(state["line_items"].get(request.args.get("item", "")) or {})
+        link = dict(state["resource_links"].get(item.get("resourceLinkId") or "") or {})
+    if not item or not isinstance(item.get("submissionReview"), dict):
+        abort(404, description="This gradebook column offers no review of a person's work.")
+    if not link:
+        abort(404, description="This gradebook column belongs to no resource link in the course.")
+    client = find_client(item["client_id"])
+    if client is None:
+        abort(409, description="The tool this column belongs to is no longer registered.")
+    hint = {"type": "sr", "user": user.sub, "for": subject.sub, "item": item["id"], "client": client["client_id"]}
+    target = item["submissionReview"].get("url") or link.get("target_link_uri") or client["target_link_uri"]
+    return _login_initiation(user, client, hint, target)
 
 
 # --- OIDC authorisation endpoint ----------------------------------------------------------------------
@@ -168,6 +193,8 @@ def _authorize(params: Any, client: dict[str, Any]) -> dict[str, Any]:
         if not user.instructor:
             raise AuthError("access_denied", "Only instructors can add activities.")
         return _deep_linking_claims(user, client, nonce)
+    if hint.get("type") == "sr":
+        return _submission_review_claims(user, client, nonce, hint)
     with ctx().store.read() as state:
         link = dict(state["resource_links"].get(hint.get("link") or "") or {})
         line_item_id = link.get("line_item_id")
@@ -249,6 +276,34 @@ def _deep_linking_claims(user: Person, client: dict[str, Any], nonce: str) -> di
     ags_scopes = [s for s in AGS_SCOPES if s in client["scopes"]]
     if ags_scopes:
         claims[AGS_CLAIM] = {"scope": ags_scopes, "lineitems": course_api(COURSE["id"]) + "/lineitems"}
+    return claims
+
+
+def _submission_review_claims(user: Person, client: dict[str, Any], nonce: str, hint: dict[str, Any]) -> dict[str, Any]:
+    """LtiSubmissionReviewRequest: the link's claims plus `for_user` (whose work) and the line item reviewed.
+    Custom parameters: the link's, then the line item's submissionReview.custom on top."""
+    subject = person(str(hint.get("for") or ""))
+    if subject is None:
+        raise AuthError("invalid_request", "The person whose work is reviewed is not in the course.")
+    if not user.instructor and user.sub != subject.sub:
+        raise AuthError("access_denied", "Learners can review only their own work.")
+    with ctx().store.read() as state:
+        item = dict(state["line_items"].get(str(hint.get("item") or "")) or {})
+        link = dict(state["resource_links"].get(item.get("resourceLinkId") or "") or {})
+    review = item.get("submissionReview")
+    if not isinstance(review, dict) or not link:
+        raise AuthError("invalid_request", "The gradebook column no longer offers a review.")
+    target = review.get("url") or link.get("target_link_uri") or client["target_link_uri"]
+    claims = _common_claims(user, client, nonce, SUBMISSION_REVIEW_REQUEST, target)
+    claims[LTI + "resource_link"] = {"id": link["id"], "title": link["title"], "description": link.get("text", "")}
+    claims[LTI + "custom"] = {**dict(link.get("custom") or {}), **dict(review.get("custom") or {})}
+    claims[LTI + "for_user"] = {
+        "user_id": subject.sub, "name": subject.name, "given_name": subject.given_name,
+        "family_name": subject.family_name, "email": subject.email, "roles": subject.roles,
+    }
+    lineitems = course_api(COURSE["id"]) + "/lineitems"
+    claims[AGS_CLAIM] = {"scope": [s for s in AGS_SCOPES if s in client["scopes"]], "lineitems": lineitems,
+                         "lineitem": f"{lineitems}/{item['id']}"}
     return claims
 
 
@@ -356,6 +411,18 @@ def _apply_deep_link(claims: dict[str, Any], client: dict[str, Any]) -> list[dic
     return created
 
 
+def _submission_review(value: Any) -> dict[str, Any] | None:
+    """A line item's submissionReview as this platform keeps it (AGS 2.0): label, url, custom — all optional."""
+    if value is None:
+        return None
+    from demo_platform.services import validate_submission_review
+
+    try:
+        return validate_submission_review(value)
+    except ValueError as exc:
+        raise DeepLinkError(str(exc)) from exc
+
+
 def _link_from_item(store: Any, state: dict[str, Any], item: dict[str, Any], client: dict[str, Any]) -> dict[str, Any]:
     custom = item.get("custom") or {}
     if not isinstance(custom, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in custom.items()):
@@ -376,6 +443,7 @@ def _link_from_item(store: Any, state: dict[str, Any], item: dict[str, Any], cli
             "resourceId": line_item.get("resourceId"),
             "tag": line_item.get("tag"),
             "gradesReleased": line_item.get("gradesReleased"),
+            "submissionReview": _submission_review(line_item.get("submissionReview")),
         }
     return new_resource_link(
         store,

@@ -68,7 +68,9 @@ def gradebook():
                 score["count"] = counts.get(f"{item['id']}|{p.sub}", 0)
             cells.append(score)
         rows.append({"person": p, "cells": cells})
-    return render_template("gradebook.html", course=COURSE, items=items, rows=rows, status=_status())
+    # The gradebook is the instructor's view: its "review" links open a person's work as the first instructor.
+    return render_template("gradebook.html", course=COURSE, items=items, rows=rows, status=_status(),
+                           reviewer=INSTRUCTORS[0])
 
 
 @bp.get("/status")

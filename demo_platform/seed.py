@@ -14,7 +14,10 @@ SEED_LINKS: list[dict[str, Any]] = [
         "title": "Module 1: A safe start",
         "text": "Self-paced module: arriving, stabilising, and setting the first small steps together.",
         "custom": {"activity": "safe-start"},
-        "line_item": {"label": "A safe start", "scoreMaximum": 100, "resourceId": "safe-start", "tag": "module"},
+        # As the tool's Deep Linking would have made it: the gradebook may open a person's work (no url: the
+        # link's own launch URL).
+        "line_item": {"label": "A safe start", "scoreMaximum": 100, "resourceId": "safe-start", "tag": "module",
+                      "submissionReview": {"label": "View the work in NatAlli", "custom": {"activity": "safe-start"}}},
     },
     {
         "id": "rl-quiet-video-call",
@@ -26,6 +29,7 @@ SEED_LINKS: list[dict[str, Any]] = [
             "scoreMaximum": 10,
             "resourceId": "the-quiet-video-call",
             "tag": "participation",
+            "submissionReview": {"label": "View the work in NatAlli", "custom": {"activity": "the-quiet-video-call"}},
         },
     },
     {
@@ -54,7 +58,7 @@ def new_line_item(store: Store, state: dict[str, Any], context_id: str, client_i
     item_id = str(store.next_id(state, "line_item"))
     item = {"id": item_id, "context_id": context_id, "client_id": client_id, "created": time.time()}
     for name in ("label", "scoreMaximum", "resourceLinkId", "resourceId", "tag", "startDateTime", "endDateTime",
-                 "gradesReleased"):
+                 "gradesReleased", "submissionReview"):
         if data.get(name) is not None:
             item[name] = data[name]
     state["line_items"][item_id] = item

@@ -239,7 +239,7 @@ def _item_url(item: dict[str, Any]) -> str:
 def _item_json(item: dict[str, Any]) -> dict[str, Any]:
     body = {"id": _item_url(item)}
     for name in ("label", "scoreMaximum", "resourceLinkId", "resourceId", "tag", "startDateTime", "endDateTime",
-                 "gradesReleased"):
+                 "gradesReleased", "submissionReview"):
         if name in item:
             body[name] = item[name]
     return body
@@ -278,10 +278,39 @@ def _validate_line_item(body: Any, state: dict[str, Any], *, partial_from: dict[
             _parse_time(merged[name], name)
     if merged.get("gradesReleased") is not None and not isinstance(merged["gradesReleased"], bool):
         raise ValueError("gradesReleased must be true or false.")
+    if merged.get("submissionReview") is not None:
+        merged["submissionReview"] = validate_submission_review(merged["submissionReview"])
     link_id = merged.get("resourceLinkId")
     if link_id is not None and link_id not in state["resource_links"]:
         raise ValueError(f"resourceLinkId {link_id!r} is not a resource link in this course.")
     return merged
+
+
+def validate_submission_review(value: Any) -> dict[str, Any]:
+    """AGS 2.0 `submissionReview`: an object whose label, url and custom are optional; url an http(s) URL,
+    custom strings to strings, reviewableStatus a list of strings."""
+    if not isinstance(value, dict):
+        raise ValueError("submissionReview must be an object.")
+    review: dict[str, Any] = {}
+    if value.get("label") is not None:
+        if not isinstance(value["label"], str):
+            raise ValueError("submissionReview.label must be a string.")
+        review["label"] = value["label"]
+    if value.get("url") is not None:
+        if not isinstance(value["url"], str) or not value["url"].startswith(("https://", "http://")):
+            raise ValueError("submissionReview.url must be an http(s) URL.")
+        review["url"] = value["url"]
+    custom = value.get("custom")
+    if custom is not None:
+        if not isinstance(custom, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in custom.items()):
+            raise ValueError("submissionReview.custom must map strings to strings.")
+        review["custom"] = dict(custom)
+    statuses = value.get("reviewableStatus")
+    if statuses is not None:
+        if not isinstance(statuses, list) or not all(isinstance(x, str) for x in statuses):
+            raise ValueError("submissionReview.reviewableStatus must be a list of strings.")
+        review["reviewableStatus"] = list(statuses)
+    return review
 
 
 def _own_item(state: dict[str, Any], context_id: str, item_id: str) -> dict[str, Any] | None:
@@ -379,11 +408,13 @@ def line_item(context_id: str, item_id: str):
             if isinstance(body, dict) and body.get("resourceLinkId", item.get("resourceLinkId")) != item.get("resourceLinkId"):
                 raise ValueError("resourceLinkId of a line item cannot be changed.")
             fields = {k: v for k, v in item.items() if k in ("label", "scoreMaximum", "resourceLinkId", "resourceId",
-                                                             "tag", "startDateTime", "endDateTime", "gradesReleased")}
+                                                             "tag", "startDateTime", "endDateTime", "gradesReleased",
+                                                             "submissionReview")}
             if isinstance(body, dict):
                 body = {k: v for k, v in body.items() if k != "id"}
             data = _validate_line_item(body, state, partial_from=fields)
-            for name in ("label", "scoreMaximum", "resourceId", "tag", "startDateTime", "endDateTime", "gradesReleased"):
+            for name in ("label", "scoreMaximum", "resourceId", "tag", "startDateTime", "endDateTime", "gradesReleased",
+                         "submissionReview"):
                 if data.get(name) is None:
                     item.pop(name, None)
                 else:

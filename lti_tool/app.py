@@ -106,6 +106,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(services.link_setup.bp)
     app.register_blueprint(services.groups.bp)
     app.register_blueprint(services.grades_admin.bp)
+    app.register_blueprint(services.review.bp)
     app.register_blueprint(activities.modules.bp)
     app.register_blueprint(activities.breakouts.bp)
     app.register_blueprint(activities.journal.bp)

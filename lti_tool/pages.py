@@ -19,6 +19,7 @@ bp = Blueprint("pages", __name__)
 bp.before_request(check_csrf)
 
 DEEP_LINKING = "LtiDeepLinkingRequest"
+SUBMISSION_REVIEW = "LtiSubmissionReviewRequest"
 
 
 @bp.get("/")
@@ -38,6 +39,8 @@ def landing_url(launch: LaunchSession) -> str | None:
     lt = launch.token
     if launch.message_type == DEEP_LINKING:
         return url_for("deep_linking.picker", lt=lt) if "deep_linking.picker" in current_app.view_functions else None
+    if launch.message_type == SUBMISSION_REVIEW:
+        return url_for("review.work", lt=lt) if "review.work" in current_app.view_functions else None
     activity_id = launch.activity_id or ""
     if not activity_id:
         navigation = (launch.claims or {}).get("placement") == NAVIGATION

@@ -46,6 +46,7 @@ from lti_tool.lti.validation import (
     DL,
     LTI,
     NRPS,
+    SUBMISSION_REVIEW_REQUEST,
     check_lti_message,
     client_id_from_claims,
     unverified_parts,
@@ -497,6 +498,8 @@ def _record_launch(
     }
     browser_claims, g.session_cookie = binding.launch_claims()
     kept_claims.update(browser_claims)
+    if message_type == SUBMISSION_REVIEW_REQUEST:  # whose work the review opens (the platform's id for them)
+        kept_claims["for_user"] = claims[LTI + "for_user"]["user_id"]
     if pending_state:
         kept_claims["pending_state"] = pending_state
     if is_platform_admin(claims[LTI + "roles"]):

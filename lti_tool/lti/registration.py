@@ -151,6 +151,8 @@ def client_registration_body(platform_config: dict[str, Any]) -> dict[str, Any]:
                     "placements": ["ContentArea", "link_selection", "assignment_selection"],
                     "supported_types": ["ltiResourceLink"],
                 },
+                # The gradebook opens a person's work (AGS submission review, lti_tool.services.review).
+                {"type": "LtiSubmissionReviewRequest", "target_link_uri": urls["launch"]},
             ],
         },
     }

@@ -25,7 +25,9 @@ NRPS = "https://purl.imsglobal.org/spec/lti-nrps/claim/"
 
 RESOURCE_LINK_REQUEST = "LtiResourceLinkRequest"
 DEEP_LINKING_REQUEST = "LtiDeepLinkingRequest"
-MESSAGE_TYPES = {RESOURCE_LINK_REQUEST, DEEP_LINKING_REQUEST}
+# AGS 2.0 submission review: the platform's gradebook opens one learner's work (`for_user`) on one link.
+SUBMISSION_REVIEW_REQUEST = "LtiSubmissionReviewRequest"
+MESSAGE_TYPES = {RESOURCE_LINK_REQUEST, DEEP_LINKING_REQUEST, SUBMISSION_REVIEW_REQUEST}
 ALLOWED_ALGORITHMS = ["RS256"]
 
 
@@ -132,7 +134,7 @@ def check_lti_message(claims: dict[str, Any]) -> str:
     deployment_id = claims.get(LTI + "deployment_id")
     if not isinstance(deployment_id, str) or not deployment_id:
         raise LaunchError("missing_deployment", "The launch has no deployment id.", 400)
-    if message_type == RESOURCE_LINK_REQUEST:
+    if message_type in (RESOURCE_LINK_REQUEST, SUBMISSION_REVIEW_REQUEST):
         link = claims.get(LTI + "resource_link")
         if not isinstance(link, dict) or not isinstance(link.get("id"), str) or not link["id"]:
             raise LaunchError("missing_resource_link", "The launch has no resource link id.", 400)
@@ -146,4 +148,20 @@ def check_lti_message(claims: dict[str, Any]) -> str:
     custom = claims.get(LTI + "custom")
     if custom is not None and not isinstance(custom, dict):
         raise LaunchError("bad_custom", "The launch's custom claim must be an object.", 400)
+    if message_type == SUBMISSION_REVIEW_REQUEST:
+        check_submission_review(claims)
     return message_type
+
+
+def check_submission_review(claims: dict[str, Any]) -> None:
+    """A review is always of one person's work in one course: `for_user.user_id` and the context are
+    required (the resource link is checked with the other link launches)."""
+    context = claims.get(LTI + "context")
+    if not isinstance(context, dict) or not isinstance(context.get("id"), str) or not context["id"]:
+        raise LaunchError("missing_context", "A submission review launch must name its course (context).", 400)
+    for_user = claims.get(LTI + "for_user")
+    if not isinstance(for_user, dict):
+        raise LaunchError("missing_for_user", "A submission review launch must say whose work to open (for_user).", 400)
+    user_id = for_user.get("user_id")
+    if not isinstance(user_id, str) or not user_id.strip() or len(user_id) > 255:
+        raise LaunchError("bad_for_user", "The for_user claim has no valid user_id.", 400)

@@ -46,6 +46,19 @@ def scores_url(lineitem_url: str) -> str:
     return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/scores"))
 
 
+REVIEW_LABEL = "View the work in NatAlli"
+
+
+def submission_review(launch_url: str, activity_id: str, label: str = REVIEW_LABEL) -> dict[str, Any]:
+    """A line item's `submissionReview` (AGS 2.0): the gradebook may then open a person's work with an
+    LtiSubmissionReviewRequest at our launch URL; `custom` names the activity, because a platform sends the
+    review's own custom parameters (not always the link's)."""
+    review: dict[str, Any] = {"label": label[:255], "url": launch_url}
+    if activity_id:
+        review["custom"] = {"activity": activity_id}
+    return review
+
+
 def score_payload(
     user_id: str,
     score_given: float | None,
@@ -110,18 +123,23 @@ class AgsClient(ServiceClient):
         return None
 
     def create_lineitem(
-        self, lineitems_url: str, *, label: str, resource_link_id: str, resource_id: str, score_maximum: float
+        self, lineitems_url: str, *, label: str, resource_link_id: str, resource_id: str, score_maximum: float,
+        review: dict[str, Any] | None = None,
     ) -> str:
+        """POST a line item; `review` (see `submission_review`) lets the gradebook open a person's work."""
+        body: dict[str, Any] = {
+            "scoreMaximum": score_maximum,
+            "label": label[:255] or resource_id or "NatAlli",
+            "resourceId": resource_id,
+            "resourceLinkId": resource_link_id,
+            "tag": TAG,
+        }
+        if review:
+            body["submissionReview"] = review
         resp = self.request(
             "POST",
             lineitems_url,
-            json={
-                "scoreMaximum": score_maximum,
-                "label": label[:255] or resource_id or "NatAlli",
-                "resourceId": resource_id,
-                "resourceLinkId": resource_link_id,
-                "tag": TAG,
-            },
+            json=body,
             headers={"Content-Type": LINEITEM_TYPE, "Accept": LINEITEM_TYPE},
         )
         try:

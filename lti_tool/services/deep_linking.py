@@ -26,6 +26,7 @@ from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.keys import sign_jwt
 from lti_tool.lti.session import launch_required
 from lti_tool.lti.validation import DEEP_LINKING_REQUEST, DL, LTI
+from lti_tool.services.ags import submission_review
 from lti_tool.web import forms
 
 bp = Blueprint("deep_linking", __name__)
@@ -192,6 +193,8 @@ def content_item(choice: Choice, launch_url: str, with_lineitem: bool = True) ->
             "label": title,
             "resourceId": choice.id,
             "tag": TAG,
+            # The gradebook may open a person's work here (LtiSubmissionReviewRequest, lti_tool.services.review).
+            "submissionReview": submission_review(launch_url, choice.id, _("View the work in NatAlli")),
         }
     return item
 

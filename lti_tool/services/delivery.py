@@ -35,13 +35,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import and_, exists, or_, select, update
 
 from lti_tool.extensions import db
 from lti_tool.grades.models import DELIVERED, FAILED, PENDING, ScoreOutbox
 from lti_tool.models import LaunchSession, Platform, ResourceLink, User, utcnow
-from lti_tool.services.ags import AgsClient, score_payload, service_scopes
+from lti_tool.services.ags import AgsClient, score_payload, service_scopes, submission_review
 from lti_tool.services.http import ServiceError
 
 log = logging.getLogger("lti_tool.grades.delivery")
@@ -274,6 +274,7 @@ def resolve_lineitem(job: Job, client: AgsClient) -> str:
                     resource_link_id=job.resource_link_id,
                     resource_id=job.activity_id,
                     score_maximum=job.score_maximum,
+                    review=submission_review(current_app.config["TOOL_BASE_URL"] + "/lti/launch", job.activity_id),
                 )
         except Exception:
             db.session.rollback()

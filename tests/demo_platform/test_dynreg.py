@@ -64,7 +64,8 @@ def test_openid_configuration_describes_the_platform(pclient):
     assert config["id_token_signing_alg_values_supported"] == ["RS256"]
     lti = config["https://purl.imsglobal.org/spec/lti-platform-configuration"]
     assert lti["product_family_code"]
-    assert {m["type"] for m in lti["messages_supported"]} == {"LtiResourceLinkRequest", "LtiDeepLinkingRequest"}
+    assert {m["type"] for m in lti["messages_supported"]} == {
+        "LtiResourceLinkRequest", "LtiDeepLinkingRequest", "LtiSubmissionReviewRequest"}
     assert "Context.id" in lti["variables"]
 
 

@@ -220,7 +220,7 @@ def test_launch_without_cookies_still_works(app, live_tool, platform):
     ("claim", "value", "code"),
     [
         (LTI + "message_type", None, "bad_message_type"),
-        (LTI + "message_type", "LtiSubmissionReviewRequest", "bad_message_type"),
+        (LTI + "message_type", "LtiStartProctoring", "bad_message_type"),
         (LTI + "version", None, "bad_version"),
         (LTI + "version", "1.1", "bad_version"),
         ("sub", None, "missing_sub"),

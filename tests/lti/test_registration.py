@@ -33,7 +33,9 @@ def test_dynamic_registration_round_trip(app, live_tool, platform_server: TestPl
     # Only scopes the platform offers are asked for.
     assert "contextmembership" not in sent["scope"] and "lti-ags/scope/score" in sent["scope"]
     types = {m["type"] for m in sent[TOOL_CONFIG]["messages"]}
-    assert types == {"LtiResourceLinkRequest", "LtiDeepLinkingRequest"}
+    assert types == {"LtiResourceLinkRequest", "LtiDeepLinkingRequest", "LtiSubmissionReviewRequest"}
+    review = [m for m in sent[TOOL_CONFIG]["messages"] if m["type"] == "LtiSubmissionReviewRequest"]
+    assert review == [{"type": "LtiSubmissionReviewRequest", "target_link_uri": live_tool + "/lti/launch"}]
     # What the LMS administrator sees next to the tool: a description (Moodle reads the tool configuration's)
     # and a logo the tool really serves.
     assert "mentoring programme" in sent[TOOL_CONFIG]["description"]

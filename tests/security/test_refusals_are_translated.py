@@ -20,7 +20,7 @@ from lti_tool.web.i18n import TRANSLATION_DIRECTORIES
 PACKAGE = Path(__file__).resolve().parents[2] / "lti_tool"
 SOURCES = sorted(
     [PACKAGE / "web" / "forms.py", PACKAGE / "pages.py", PACKAGE / "privacy_views.py"]
-    + [PACKAGE / "services" / f"{name}.py" for name in ("groups", "deep_linking", "grades_admin")]
+    + [PACKAGE / "services" / f"{name}.py" for name in ("groups", "deep_linking", "grades_admin", "review")]
     + list((PACKAGE / "pairing").glob("*.py"))
     + list((PACKAGE / "activities").glob("*.py"))
 )

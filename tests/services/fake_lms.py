@@ -206,7 +206,7 @@ class FakeLms:
         body = request.get_json(force=True)
         self.lineitem_posts += 1
         item_id = self.add_lineitem(body["label"], body.get("resourceLinkId"), **{
-            k: body[k] for k in ("resourceId", "tag", "scoreMaximum") if k in body
+            k: body[k] for k in ("resourceId", "tag", "scoreMaximum", "submissionReview") if k in body
         })
         with self.lock:
             return self._json(self.lineitems[item_id], 201)

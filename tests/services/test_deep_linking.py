@@ -109,7 +109,10 @@ def test_whole_programme_round_trip_verifies_with_jwks(platform, live_tool):
         assert item["url"] == live_tool + "/lti/launch"
         assert item["title"] and item["text"]
         assert item["lineItem"] == {
-            "scoreMaximum": 100, "label": item["title"], "resourceId": item["custom"]["activity"], "tag": "natalli"
+            "scoreMaximum": 100, "label": item["title"], "resourceId": item["custom"]["activity"], "tag": "natalli",
+            # the gradebook opens a person's work at our launch URL, on this activity (AGS submission review)
+            "submissionReview": {"label": "Het werk bekijken in NatAlli", "url": live_tool + "/lti/launch",
+                                 "custom": {"activity": item["custom"]["activity"]}},
         }
     titles_nl = {a.id: a.title for a in catalog.activities("nl")}
     assert items[0]["title"] == titles_nl[items[0]["custom"]["activity"]]

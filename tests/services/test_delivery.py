@@ -241,6 +241,11 @@ def test_lineitem_created_when_platform_has_none(app, lms):
     assert len(created) == 1
     item = created[0]
     assert item["resourceId"] == "safe-start" and item["tag"] == "natalli" and item["scoreMaximum"] == 100
+    # The gradebook can open each learner's work from this column (AGS submission review).
+    assert item["submissionReview"] == {
+        "label": "View the work in NatAlli", "url": app.config["TOOL_BASE_URL"] + "/lti/launch",
+        "custom": {"activity": "safe-start"},
+    }
     assert len(lms.scores[item["id"]]) == 3
     with app.app_context():
         assert db.session.get(ResourceLink, course.link_pk).lineitem_url == item["id"]
