@@ -66,7 +66,7 @@ T: dict[str, dict[str, str]] = {
     "Your session has ended. Anything you saved is kept — please open the activity again from your course.": {
         "nl": "Je sessie is afgelopen. Alles wat je hebt opgeslagen blijft bewaard — open de activiteit opnieuw vanuit je cursus.",
         "uk": "Ваш сеанс завершився. Усе збережене залишається — відкрийте активність знову зі свого курсу.",
-        "de": "Ihre Sitzung ist beendet. Alles Gespeicherte bleibt erhalten — bitte öffnen Sie die Aktivität erneut aus Ihrem Kurs.",
+        "de": "Ihre Sitzung ist beendet. Alles Gespeicherte bleibt erhalten – bitte öffnen Sie die Aktivität erneut aus Ihrem Kurs.",
     },
     "This page is for the course's facilitators.": {
         "nl": "Deze pagina is voor de begeleiders van de cursus.",
@@ -132,7 +132,7 @@ T: dict[str, dict[str, str]] = {
     "“%(field)s” is missing from the form. Please reload the page and try again — nothing has been saved.": {
         "nl": "„%(field)s” ontbreekt in het formulier. Laad de pagina opnieuw en probeer het nog eens — er is niets opgeslagen.",
         "uk": "У формі бракує поля «%(field)s». Перезавантажте сторінку і спробуйте ще раз — нічого не збережено.",
-        "de": "„%(field)s“ fehlt im Formular. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal — es wurde nichts gespeichert.",
+        "de": "„%(field)s“ fehlt im Formular. Bitte laden Sie die Seite neu und versuchen Sie es noch einmal – es wurde nichts gespeichert.",
     },
     "Please give “%(field)s” as a whole number from %(low)d to %(high)d. Nothing has been saved.": {
         "nl": "Vul bij „%(field)s” een heel getal van %(low)d tot en met %(high)d in. Er is niets opgeslagen.",
@@ -164,7 +164,7 @@ T: dict[str, dict[str, str]] = {
     "Your session ended after a while without activity. Anything you saved is kept — please open the activity again from your course.": {
         "nl": "Je sessie is beëindigd omdat er een tijd niets gebeurde. Alles wat je hebt opgeslagen blijft bewaard — open de activiteit opnieuw vanuit je cursus.",
         "uk": "Ваш сеанс завершився, бо якийсь час не було активності. Усе збережене залишилося — відкрийте активність ще раз зі свого курсу.",
-        "de": "Ihre Sitzung wurde nach einer Weile ohne Aktivität beendet. Alles Gespeicherte bleibt erhalten — bitte öffnen Sie die Aktivität erneut aus Ihrem Kurs.",
+        "de": "Ihre Sitzung wurde nach einer Weile ohne Aktivität beendet. Alles Gespeicherte bleibt erhalten – bitte öffnen Sie die Aktivität erneut aus Ihrem Kurs.",
     },
     "This page belongs to a session opened in another browser, so it cannot be opened from a copied address. Please open the activity again from your course.": {
         "nl": "Deze pagina hoort bij een sessie die in een andere browser is geopend en kan daarom niet via een gekopieerd adres worden geopend. Open de activiteit opnieuw vanuit je cursus.",

@@ -1,4 +1,4 @@
-"""The German interface addresses people as "Sie", everywhere, with German quotation marks.
+"""The German interface addresses people as "Sie", everywhere, with German quotation marks and dashes.
 
 The audience are senior professionals (the Ukrainian uses the polite «ви»); a single "du", "dein…" or
 du-imperative ("Bitte öffne…") in a German catalog mixes registers on the page. This reads every German UI
@@ -8,11 +8,12 @@ German course content (course_content/**/de.yaml) is checked by the content vali
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+
+from tests.support.german import informal_address, typography_problems
 
 ROOT = Path(__file__).resolve().parents[2]
 GERMAN_CATALOGS = [
@@ -22,54 +23,6 @@ GERMAN_CATALOGS = [
     ROOT / "lti_tool" / "pairing" / "translations" / "de" / "LC_MESSAGES" / "messages.po",
     ROOT / "xblocks" / "natalli_xblocks" / "translations" / "de" / "LC_MESSAGES" / "text.po",
 ]
-
-# Informal pronouns and possessives, as whole words only ("durch", "dual", "Dirigent", "teuer" stay fine).
-INFORMAL_PRONOUN = re.compile(r"\b(?:du|dich|dir|dein(?:e[mnrs]?)?|euch|euer|eure[mnrs]?)\b", re.IGNORECASE)
-# Second-person verb forms that are never anything else (lower case: a capitalised "Hast" is the noun).
-INFORMAL_VERB = re.compile(
-    r"\b(?:bist|hast|kannst|willst|musst|möchtest|wirst|sollst|darfst|weißt|seid|habt|könnt|wollt|müsst|"
-    r"möchtet|dürft|sollt|werdet)\b"
-)
-# Du-imperatives of the verbs the interface uses. "ich öffne" (first person) and nouns such as "in Kürze",
-# "die Wende", "eine Fülle" are spelled the same, so a preceding "ich" or article lets the word pass.
-INFORMAL_IMPERATIVE = re.compile(
-    r"(?<![\w-])(?:öffne|prüfe|wähle|gib|geh|gehe|schreib|schreibe|sieh|nimm|denk|denke|führe|speichere|hebe|"
-    r"kreuze|setze|lösche|ergänze|erwäge|lies|exportiere|erlaube|bestätige|entferne|kürze|lade|warte|drücke|"
-    r"fülle|schlage|melde|wende|klicke|tippe|versuche es)\b",
-    re.IGNORECASE,
-)
-IMPERATIVE_MAY_FOLLOW = {"ich", "in", "die", "der", "eine", "einer", "keine"}
-# An adverbial "bitte" is followed by a formal imperative: "Bitte öffnen Sie…". "Diese Bitte um…" is the noun.
-PLEASE = re.compile(r"\bbitte\s+(\S+)(?:\s+(\S+))?", re.IGNORECASE)
-NOUN_PLEASE_AFTER = {"die", "diese", "eine", "keine", "ihre", "jede", "der", "einer", "ihrer"}
-
-
-def _word_before(text: str, start: int) -> str:
-    words = re.findall(r"[\wäöüß]+", text[:start])
-    return words[-1].lower() if words else ""
-
-
-def informal_address(text: str) -> list[str]:
-    """Every piece of `text` that addresses the reader with "du"/"ihr" instead of "Sie"."""
-    found = [m.group(0) for m in INFORMAL_PRONOUN.finditer(text)]
-    found += [m.group(0) for m in INFORMAL_VERB.finditer(text)]
-    found += [m.group(0) for m in INFORMAL_IMPERATIVE.finditer(text)
-              if _word_before(text, m.start()) not in IMPERATIVE_MAY_FOLLOW]
-    for m in PLEASE.finditer(text):
-        if _word_before(text, m.start()) in NOUN_PLEASE_AFTER:
-            continue
-        if (m.group(2) or "").strip(".,;:!?—–") != "Sie":
-            found.append(m.group(0))
-    return found
-
-
-def quotation_problems(text: str) -> list[str]:
-    """German quotation marks open with „ and close with “; straight and English closing quotes do not belong."""
-    problems = [f"{mark!r} quotation mark" for mark in ('"', "”") if mark in text]
-    marks = "".join(c for c in text if c in "„“")
-    if marks != "„“" * (len(marks) // 2):
-        problems.append(f"unbalanced German quotation marks {marks!r}")
-    return problems
 
 
 def _german_entries() -> list[tuple[str, str, str]]:
@@ -131,11 +84,12 @@ def test_the_check_lets_formal_german_pass(text):
     assert informal_address(text) == [], text
 
 
-def test_the_quotation_check_tells_german_from_english_marks():
-    assert quotation_problems("Bitte prüfen Sie „%(field)s“.") == []
-    assert quotation_problems("Bitte prüfen Sie “%(field)s”.")
-    assert quotation_problems('Kreuzen Sie "Mit meinem Paar teilen" an.')
-    assert quotation_problems("„Eins“ und „zwei")
+def test_the_typography_check_tells_german_from_english_marks():
+    assert typography_problems("Bitte prüfen Sie „%(field)s“ – es wurde nichts gespeichert.") == []
+    assert typography_problems("Bitte prüfen Sie „%(field)s“ — es wurde nichts gespeichert.")
+    assert typography_problems("Bitte prüfen Sie “%(field)s”.")
+    assert typography_problems('Kreuzen Sie "Mit meinem Paar teilen" an.')
+    assert typography_problems("„Eins“ und „zwei")
 
 
 def test_every_german_catalog_entry_says_sie():
@@ -146,9 +100,9 @@ def test_every_german_catalog_entry_says_sie():
     assert not informal, "German UI strings in the informal address:\n" + "\n".join(informal)
 
 
-def test_german_catalog_entries_use_german_quotation_marks():
-    wrong = [f"{path}: {text!r}: {quotation_problems(text)}"
-             for path, _msgid, text in _german_entries() if quotation_problems(text)]
+def test_german_catalog_entries_use_german_quotation_marks_and_dashes():
+    wrong = [f"{path}: {text!r}: {typography_problems(text)}"
+             for path, _msgid, text in _german_entries() if typography_problems(text)]
     assert not wrong, "\n".join(wrong)
 
 
