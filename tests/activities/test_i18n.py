@@ -58,3 +58,19 @@ def test_script_messages_follow_each_pages_language(app, client, make_launch):
         assert page.status_code == 200 and f'<html lang="{lang}">' in page.text
         assert saving in page.text
         assert page.text.count('id="js-messages"') == 1
+
+
+def test_german_pages_address_the_reader_as_sie(app, client, make_launch):
+    """Issue #16: senior professionals read "Sie" in German, on the activity pages and on the privacy page."""
+    from tests.support.german import informal_address
+
+    launch = make_launch(activity="reflection-journal", locale="de", sub="user-de-sie")
+    journal = client.get(launch.url("journal/")).get_data(as_text=True)
+    assert '<html lang="de">' in journal
+    assert "Ihre Einträge gehören Ihnen" in journal and "Nur Sie können sie lesen" in journal
+    my_data = client.get(launch.url("my-data/")).get_data(as_text=True)
+    assert "Alles, was Sie hier schreiben, gehört Ihnen." in my_data
+    assert "Geben Sie zur Bestätigung LÖSCHEN ein" in my_data
+    visible = [re.sub(r"<[^>]+>", " ", html) for html in (journal.split("<main", 1)[0], my_data)]
+    assert not informal_address(visible[0]), "the page frame (navigation, language switch) says du"
+    assert not informal_address(visible[1]), "the privacy page says du"
