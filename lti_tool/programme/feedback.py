@@ -20,11 +20,11 @@ from sqlalchemy.exc import IntegrityError
 from lti_tool.activities.common import catalog, context_pk, lang, make_blueprint, template_globals
 from lti_tool.domain.programme import K, month_of
 from lti_tool.extensions import db
-from lti_tool.web.forms import SHORT_TEXT, Choice, FormError, LearnerText, form_schema, load_form
 from lti_tool.lti.errors import LaunchError
 from lti_tool.lti.session import launch_required
 from lti_tool.models import utcnow
 from lti_tool.programme.models import FeedbackReceipt, FeedbackResponse
+from lti_tool.web.forms import SHORT_TEXT, Choice, FormError, LearnerText, form_schema, load_form
 
 bp = make_blueprint("feedback", __name__)
 bp.app_context_processor(template_globals)
