@@ -242,6 +242,51 @@ def test_a_token_the_platform_no_longer_accepts_leaves_the_score_waiting(app, lm
     assert len(lms.store.scores[item]) == 1 and len(lms.store.token_answers) == 1
 
 
+def test_tool_follows_the_librarys_next_link_across_pages(app, lms):
+    """The library pages a line item list with `Link: <…>; rel=next` (the token form of rel)."""
+    lms.store.lineitem_page_size = 2
+    for n in range(3):
+        lms.add_lineitem(label=f"Networks and systems {n}", scoreMaximum=100, resourceLinkId=LINK)
+    _, lt = launch(lms, "indep-learner-6")
+    assert deliver(app).delivered == 1
+    listed = [path for method, path in lms.store.requests if method == "GET" and path.startswith("/ctx/lineitems")]
+    assert listed == ["/ctx/lineitems?resource_link_id=" + LINK, "/ctx/lineitems?resource_link_id=" + LINK + "&page=2"]
+    assert stored_link(app).lineitem_url == lms.lineitems_url + "/1"  # the first for the link, as AGS lists them
+
+
+# -- where lti1p3platform departs from the specs (pinned so a fixed release shows up; see the report) ------------
+def test_lti1p3platform_fails_on_a_third_page_and_the_tool_keeps_the_score(app, lms):
+    """Its handlers add 1 to the `page` query value, which is a string (as every framework delivers it):
+    service_connector.py handle_get_lineitems raises TypeError on page 2 whenever a page 3 exists. The tool
+    meets a 500 and keeps the score for a later try."""
+    lms.store.lineitem_page_size = 1
+    for n in range(3):
+        lms.add_lineitem(label=f"Networks and systems {n}", scoreMaximum=100, resourceLinkId=LINK)
+    _, lt = launch(lms, "indep-learner-7")
+    report = deliver(app)
+    assert report.delivered == 0 and report.retrying == 1
+    (row,) = outbox(app)
+    assert row.status == PENDING and row.last_status == 500 and "TypeError" in row.last_error
+    assert not lms.store.scores
+
+
+def test_lti1p3platform_lets_a_score_only_token_create_line_items(app, lms):
+    """AGS 2.0: creating a line item needs the `lineitem` scope. The library's bearer check accepts a token
+    holding any one of the service's scopes for every operation, so a token with only `score` passes."""
+    from lti_tool.services import tokens
+
+    with app.app_context():
+        token, _ = tokens.request_token(platform_row(app), [AGS + "score"])
+    answer = requests.post(
+        lms.lineitems_url, json={"label": "Not allowed", "scoreMaximum": 1},
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/vnd.ims.lis.v2.lineitem+json"},
+        timeout=10,
+    )
+    assert answer.status_code == 201 and len(lms.store.lineitems) == 1
+    refused = requests.get(lms.memberships_url, headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    assert refused.status_code == 401  # a token without any NRPS scope is refused, as it should be
+
+
 # -- NRPS ---------------------------------------------------------------------------------------------------------
 def roster(lms: IndependentLms, learners: int) -> None:
     lms.store.members = [

@@ -73,6 +73,7 @@ class Store:
         self.members: list[dict[str, Any]] = []
         self.token_requests: list[dict[str, Any]] = []
         self.token_answers: list[int] = []
+        self.requests: list[tuple[str, str]] = []  # (method, path?query) of every service call
         self.lineitem_page_size = 10  # the platform's choice when the tool sends no `limit`
 
 
@@ -183,6 +184,8 @@ class IndependentLms(IndependentPlatform):
     def _wsgi(self, environ, start_response):
         request = Request(environ)
         path = request.path
+        with self.store.lock:
+            self.store.requests.append((request.method or "", request.full_path.rstrip("?")))
         if path == "/token" and request.method == "POST":
             return self._token(request)(environ, start_response)
         if path == "/ctx/memberships":
