@@ -287,6 +287,25 @@ def test_lti1p3platform_lets_a_score_only_token_create_line_items(app, lms):
     assert refused.status_code == 401  # a token without any NRPS scope is refused, as it should be
 
 
+def test_lti1p3platform_does_not_check_the_assertions_audience_or_replay(app, lms):
+    """Security Framework 4.1.1 / RFC 7523: the assertion's `aud` must name this token endpoint and a `jti`
+    must not be accepted twice. The library turns audience checks off (`verify_aud: False`) and keeps no jti,
+    so one assertion meant for another platform, sent twice, gets two tokens. Our tool does set both."""
+    import time
+
+    from lti_tool.lti.keys import sign_jwt
+
+    now = int(time.time())
+    with app.app_context():
+        assertion = sign_jwt({"iss": lms.client_id, "sub": lms.client_id, "aud": "https://elsewhere.example/token",
+                              "iat": now, "exp": now + 300, "jti": "once"})
+    form = {"grant_type": "client_credentials", "client_assertion": assertion, "scope": AGS + "score",
+            "client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"}
+    answers = [requests.post(lms.base + "/token", data=form, timeout=10) for _ in range(2)]
+    assert [a.status_code for a in answers] == [200, 200]
+    assert all(a.json()["access_token"] for a in answers)
+
+
 # -- NRPS ---------------------------------------------------------------------------------------------------------
 def roster(lms: IndependentLms, learners: int) -> None:
     lms.store.members = [
