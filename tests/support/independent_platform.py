@@ -123,8 +123,12 @@ class IndependentPlatform:
             launch.set_launch_context_claim("independent-course", context_title="Independent course")
             launch.set_custom_parameters_claim({"activity": "networks-and-systems"})
             launch.set_launch_presentation_claim(document_target="iframe", return_url=self.base + "/return")
+            self.add_service_claims(launch)
             return launch.lti_launch()(environ, start_response)
         return Response("not found", status=404)(environ, start_response)
+
+    def add_service_claims(self, launch: Launch) -> None:
+        """A subclass that serves AGS/NRPS names its endpoints here (the library writes the claims)."""
 
     def start(self) -> None:
         self._server = make_server("127.0.0.1", self.port, self._wsgi, threaded=True)
