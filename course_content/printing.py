@@ -44,6 +44,9 @@ from .packaging import _markdown
 PART_ORDER = ("workshop_agenda", "ttt_unit", "module", "journal", "action_plan", "self_assessment", "support")
 #: Kinds written for facilitators: never in a learner handout.
 FACILITATOR_KINDS = frozenset({"ttt_unit", "workshop_agenda"})
+# Kinds that live only online: the anonymous feedback questionnaires (a paper copy would be neither anonymous
+# nor counted), so they are not printed.
+ONLINE_ONLY_KINDS = frozenset({"feedback"})
 _FACILITATOR_FIELD = re.compile(r"facilitator|trainer")
 #: Fields that identify or order things rather than say something to a reader.
 _SKIP_FIELDS = frozenset(
@@ -212,6 +215,11 @@ class _Walker:
         text_fields = _text_fields(obj)
         for f in dataclasses.fields(obj):
             name, value = f.name, getattr(obj, f.name)
+            if isinstance(obj, m.WorkshopAgenda) and name in ("steps", "breaks"):
+                # One timetable: breaks in their place between the steps, so its totals are the session's.
+                if name == "breaks":
+                    continue
+                value = obj.timeline()
             if name in _SKIP_FIELDS or (not top and name in _HEADLINE_FIELDS) or name in (skip or ()):
                 continue
             facilitator = _is_facilitator_field(name)
@@ -356,8 +364,9 @@ def _module_of(obj: Any) -> str | None:
 
 
 def handbook_parts(catalog: Catalog, lang: str) -> list[Node]:
-    """The facilitator handbook as parts (one per kind), each with its objects; nothing left out."""
-    objects = catalog.all(lang)
+    """The facilitator handbook as parts (one per kind), each with its objects; only online-only kinds (the
+    anonymous questionnaires) are left out."""
+    objects = [o for o in catalog.all(lang) if o.kind not in ONLINE_ONLY_KINDS]
     module_ids = {o.id for o in objects if o.kind == "module"}
     walker = _Walker(catalog, lang, learner=False)
     kinds: list[str] = [k for k in PART_ORDER if any(o.kind == k for o in objects)]
@@ -392,7 +401,7 @@ def _attached(
     """Objects pointing at a module, grouped by kind (scenarios, exercises…), under the module."""
     groups: list[Node] = []
     for kind in dict.fromkeys(o.kind for o in objects):
-        if kind == "module" or (learner and kind in FACILITATOR_KINDS):
+        if kind == "module" or (learner and kind in FACILITATOR_KINDS | ONLINE_ONLY_KINDS):
             continue
         members = [o for o in objects if o.kind == kind and _module_of(o) == module_id]
         if not members:

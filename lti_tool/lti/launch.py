@@ -243,7 +243,7 @@ def launch():
     # Where the launch lands (not via the launch home), read inside the launch's own transaction; the
     # launch then answers with that page itself.
     target = landing_url(session) or url_for("pages.launch_home", lt=session.token)
-    role = session.role
+    role, token = session.role, session.token
     response = serve_in_place(target, session)
     # The launch and what its first page recorded are one transaction. A page that refused (its error
     # handler rolled back) leaves no launch behind: the learner sees that page's explanation, and nothing
@@ -258,8 +258,8 @@ def launch():
                     "status": response.status_code})
     _ext("metrics").launch(outcome)
     response.delete_cookie(STATE_COOKIE_PREFIX + state, path="/lti/")
-    if outcome == "ok":
-        binding.set_launch_cookies(response, session.token, g.session_cookie)
+    if g.get("fresh_launch") is not None:  # (a page that refused rolled the launch back: nothing to bind)
+        binding.set_launch_cookies(response, token, g.session_cookie)
     return response
 
 
