@@ -122,7 +122,8 @@ def check(session: LaunchSession) -> None:
     matches = bool(sent) and hmac.compare_digest(_digest(sent), claims["bk"])
     changes: dict[str, Any] = {}
     binding = claims.get("binding")
-    if binding == BOUND and not matches:
+    # Refused: a bound session without its cookie, or any session shown a cookie that is not its own.
+    if not matches and (binding == BOUND or (binding is None and sent)):
         raise LaunchError(
             "other_browser",
             "This page belongs to a session opened in another browser, so it cannot be opened from a copied "
@@ -130,13 +131,6 @@ def check(session: LaunchSession) -> None:
             401,
         )
     if binding is None:
-        if sent and not matches:
-            raise LaunchError(
-                "other_browser",
-                "This page belongs to a session opened in another browser, so it cannot be opened from a copied "
-                "address. Please open the activity again from your course.",
-                401,
-            )
         changes["binding"] = BOUND if matches else URL_ONLY
     if now - int(claims.get("seen") or 0) >= SEEN_RESOLUTION:
         changes["seen"] = now
