@@ -1,7 +1,7 @@
 """Benchmark: the programme report on 100,000 launch sessions of 10,000 learners (target < 2 s).
 
 Run: .venv/bin/python bench/programme_report.py
-         [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench] [--runs 5] [--keep]
+         [--database-url URL]  (default: database programme_bench, recreated) [--runs 5] [--keep]
 
 Builds a fresh schema with the migrations, registers 5 platforms and seeds each with 8 courses of 250
 learners (lti_tool.programme.demo, the same generator as the demo): every learner launches 5–15 times
@@ -32,10 +32,19 @@ LEARNERS_PER_COURSE = 250
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/pilot18_bench")
+    parser.add_argument("--database-url", default=None,
+                        help="default: database programme_bench on the local PostgreSQL, dropped and recreated")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--keep", action="store_true", help="reuse the data of an earlier run (no reseeding)")
     args = parser.parse_args()
+    if args.database_url is None:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from harness import recreate_postgres_database
+
+        if args.keep:
+            args.database_url = "postgresql+psycopg://postgres@127.0.0.1:5432/programme_bench"
+        else:
+            args.database_url = recreate_postgres_database("programme_bench")
 
     from flask_migrate import upgrade
 
