@@ -86,6 +86,13 @@ def _ttt_body(unit: m.TttUnit, lang: str) -> Callable[[etree._Element], None]:
         for step in unit.steps:
             _heading(body, 3, step.title)
             _append_markdown(body, step.body)
+            if step.self_reflection:
+                p = etree.SubElement(body, "p")
+                etree.SubElement(p, "strong").text = label(lang, "self_reflection") + ": "
+                etree.SubElement(p, "q").text = step.self_reflection
+        if unit.feedback_questions:
+            _heading(body, 3, label(lang, "feedback_questions"))
+            _bullets(body, tuple(f"{q.label}: {q.hint}" for q in unit.feedback_questions))
         _heading(body, 3, label(lang, "checklist"))
         _bullets(body, unit.checklist)
 

@@ -513,6 +513,16 @@ def _cross_check(root: Path, activities: list[RawActivity], issues: list[Issue])
     for uid in s.TTT_UNIT_IDS:
         need(uid in ttt, root / "ttt" / uid / "meta.yaml", "", f"TtT unit {uid!r} is missing or broken")
     need(len(ttt) <= 8, root / "ttt", "", f"{len(ttt)} TtT units; the course has 6–8")
+    # Trainers qualify by running a segment of every module in a practice round (peers' feedback in the tool).
+    practised: set[str] = set()
+    for r in by_kind["ttt_unit"]:
+        for sid, mid in (r.meta.get("rounds") or {}).items():
+            need(mid in s.MODULE_IDS, r.folder / "meta.yaml", f"rounds.{sid}", f"{mid!r} is not one of the module ids")
+            practised.add(mid)
+    if by_kind["ttt_unit"]:
+        missing = [mid for mid in s.MODULE_IDS if mid not in practised]
+        need(not missing, root / "ttt", "rounds",
+             f"no practice round for module(s) {', '.join(missing)}: every module needs one")
 
     assessments = {r.id: r for r in by_kind["self_assessment"]}
     for aid, role in s.SELF_ASSESSMENT_IDS.items():
@@ -872,6 +882,10 @@ def _build(raw: RawActivity, lang: str, scenario_ids: tuple[str, ...]) -> m.Acti
             aims=tuple(t["aims"]),
             steps=tuple(m.TextSection(sid, **t["steps"][sid]) for sid in meta["steps"]),
             checklist=tuple(t["checklist"]),
+            rounds=MappingProxyType(dict(meta.get("rounds") or {})),
+            feedback_questions=tuple(
+                m.PlanField(qid, **t["feedback_questions"][qid]) for qid in meta.get("feedback_questions") or ()
+            ),
         )
     if raw.kind == "workshop_agenda":
         return m.WorkshopAgenda(

@@ -30,11 +30,13 @@ class ActivityRef:
 
 @dataclass(frozen=True)
 class TextSection:
-    """A titled Markdown block: module sections and TtT steps."""
+    """A titled Markdown block: module sections and TtT steps. A TtT step run as a practice round carries the
+    facilitator's self-reflection prompt (the tool asks it after the peers' feedback)."""
 
     id: str
     title: str
     body: str
+    self_reflection: str = ""
 
 
 @dataclass(frozen=True)
@@ -178,6 +180,12 @@ class TttUnit(_Localised):
     aims: tuple[str, ...]
     steps: tuple[TextSection, ...]
     checklist: tuple[str, ...]
+    #: step id -> module id, for steps a trainer runs as a practice round (peers answer feedback_questions)
+    rounds: Mapping[str, str] = field(default_factory=_frozen_map)
+    feedback_questions: tuple[PlanField, ...] = ()
+
+    def round_steps(self) -> tuple[TextSection, ...]:
+        return tuple(s for s in self.steps if s.id in self.rounds)
 
 
 @dataclass(frozen=True)

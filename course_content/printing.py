@@ -66,6 +66,7 @@ _SKIP_FIELDS = frozenset(
         "over",
         "days",
         "free_entry_label",
+        "rounds",
     }
 )
 #: Top-level text fields printed without a heading of their own (they open the object).
@@ -166,6 +167,7 @@ def _text_fields(obj: Any) -> list[str]:
         f.name
         for f in dataclasses.fields(obj)
         if isinstance(getattr(obj, f.name), str)
+        and getattr(obj, f.name).strip()  # an optional text left empty (a step that is no practice round)
         and not _SLUG.match(getattr(obj, f.name))
         and f.name not in _SKIP_FIELDS
         and f.name not in _HEADLINE_FIELDS
@@ -235,8 +237,8 @@ class _Walker:
                 node.html = _md(value)
                 if top and name in _LEAD_FIELDS:
                     node.heading, node.lead = None, name == "summary"
-                elif not top and len(text_fields) == 1 and not facilitator:
-                    node.heading = None  # an element's only text needs no heading of its own
+                elif not top and (len(text_fields) == 1 or name == "body") and not facilitator:
+                    node.heading = None  # an element's only text, or its body, needs no heading of its own
             elif isinstance(value, int | float | date | m.IntRange | m.MinutesRange) and not isinstance(
                 value, bool
             ):

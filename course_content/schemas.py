@@ -291,6 +291,17 @@ class TttUnitMeta(Strict):
     order = fields.Integer(required=True, strict=True, validate=validate.Range(min=1))
     version = Version()
     steps = SlugList(2, 6)
+    # Steps run as practice rounds in the tool: step id -> the module whose segment is practised.
+    rounds = fields.Dict(keys=Slug(), values=Slug(), required=False, load_default=dict)
+    feedback_questions = SlugList(2, 5, required=False, load_default=list)
+
+    @validates_schema
+    def _rounds(self, data: dict[str, Any], **kwargs: Any) -> None:
+        unknown = [sid for sid in data.get("rounds", {}) if sid not in data.get("steps", [])]
+        if unknown:
+            raise ValidationError(f"not steps of this unit: {', '.join(unknown)}", "rounds")
+        if data.get("rounds") and not data.get("feedback_questions"):
+            raise ValidationError("practice rounds need the peers' feedback questions", "feedback_questions")
 
 
 class WorkshopStepMeta(Strict):
@@ -562,12 +573,18 @@ def action_plan_lang_schema(meta: Mapping[str, Any]) -> Schema:
 
 
 def ttt_unit_lang_schema(meta: Mapping[str, Any]) -> Schema:
+    rounds = meta.get("rounds") or {}
+    feedback = meta.get("feedback_questions") or []
     return _lang(
         {
             "title": Text(),
             "summary": Text(),
             "aims": TextList(1, 6),
-            "steps": IdMap(meta["steps"], _nested(title=Text(), body=Text())),
+            "steps": IdMap(
+                meta["steps"],
+                lambda sid: _nested(title=Text(), body=Text(), **({"self_reflection": Text()} if sid in rounds else {})),
+            ),
+            "feedback_questions": IdMap(feedback, _nested(label=Text(), hint=Text()), required=bool(feedback)),
             "checklist": TextList(3, 8),
         }
     )

@@ -88,7 +88,7 @@ class ContentTree:
         self.journal()
         self.action_plan()
         for order, uid in enumerate(TTT_UNITS, start=1):
-            self.ttt_unit(uid, order)
+            self.ttt_unit(uid, order, practice_rounds=order == len(TTT_UNITS))
         self.workshop_agenda()
         for aid, role in (("mentee-capacity", "mentee"), ("mentor-capacity", "mentor")):
             self.self_assessment(aid, role)
@@ -286,23 +286,31 @@ class ContentTree:
                 },
             )
 
-    def ttt_unit(self, uid: str, order: int) -> None:
-        steps = ["first-step", "second-step"]
-        self.write(
-            f"ttt/{uid}/meta.yaml",
-            {"id": uid, "kind": "ttt_unit", "order": order, "version": 1, "steps": steps},
-        )
+    def ttt_unit(self, uid: str, order: int, *, practice_rounds: bool = False) -> None:
+        """A unit of two steps; with `practice_rounds`, an introduction and one practice round per module."""
+        rounds = {f"round-{mid}": mid for mid in MODULES} if practice_rounds else {}
+        steps = ["first-step", *rounds] if rounds else ["first-step", "second-step"]
+        meta: dict[str, Any] = {"id": uid, "kind": "ttt_unit", "order": order, "version": 1, "steps": steps}
+        if rounds:
+            meta.update(rounds=rounds, feedback_questions=["what-worked", "one-change"])
+        self.write(f"ttt/{uid}/meta.yaml", meta)
         for lang in LANGUAGES:
-            self.write(
-                f"ttt/{uid}/{lang}.yaml",
-                {
-                    "title": f"{lang} {uid}",
-                    "summary": words(12, lang),
-                    "aims": [words(6, lang)],
-                    "steps": {s: {"title": f"{lang} {s}", "body": words(60, lang)} for s in steps},
-                    "checklist": [words(5, lang, str(i)) for i in range(3)],
+            text: dict[str, Any] = {
+                "title": f"{lang} {uid}",
+                "summary": words(12, lang),
+                "aims": [words(6, lang)],
+                "steps": {
+                    s: {"title": f"{lang} {s}", "body": words(60, lang),
+                        **({"self_reflection": words(8, lang, s)} if s in rounds else {})}
+                    for s in steps
                 },
-            )
+                "checklist": [words(5, lang, str(i)) for i in range(3)],
+            }
+            if rounds:
+                text["feedback_questions"] = {
+                    q: {"label": words(5, lang, q), "hint": words(8, lang, q)} for q in meta["feedback_questions"]
+                }
+            self.write(f"ttt/{uid}/{lang}.yaml", text)
 
     def workshop_agenda(self) -> None:
         self.write(
