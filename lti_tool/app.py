@@ -112,6 +112,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(activities.journal.bp)
     app.register_blueprint(activities.action_plan.bp)
     app.register_blueprint(activities.ttt.bp)
+    app.register_blueprint(activities.practice.bp)
     app.register_blueprint(activities.insight.bp)
     app.register_blueprint(programme_feedback.bp)
     app.register_blueprint(programme_views.bp)

@@ -114,6 +114,12 @@ def erase_user(user: User) -> dict[str, int]:
     orphans = drop_orphans()
     if orphans:
         counts["pair_space_content"] = orphans
+    # Feedback given on a trainer's practice rounds goes with the rounds (SQLite does not cascade either).
+    from lti_tool.activities.practice import drop_orphans as drop_orphan_feedback
+
+    orphans = drop_orphan_feedback()
+    if orphans:
+        counts["practice_feedback"] = counts.get("practice_feedback", 0) + orphans
     db.session.execute(
         AuditEvent.__table__.update().where(AuditEvent.subject_id == user.id).values(subject_id=None)
     )

@@ -4,6 +4,6 @@ action plan, Train-the-Trainer course and session planner, facilitator insight.
 Importing the package registers the activity tables; `app.py` registers one blueprint per concern.
 """
 
-from lti_tool.activities import action_plan, breakouts, insight, journal, models, modules, ttt
+from lti_tool.activities import action_plan, breakouts, insight, journal, models, modules, practice, ttt
 
-__all__ = ["action_plan", "breakouts", "insight", "journal", "models", "modules", "ttt"]
+__all__ = ["action_plan", "breakouts", "insight", "journal", "models", "modules", "practice", "ttt"]

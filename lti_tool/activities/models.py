@@ -174,3 +174,39 @@ class SessionPlan(db.Model):
     minutes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # step id -> minutes
     session_date: Mapped[date | None] = mapped_column(nullable=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class PracticeRound(db.Model):
+    """A trainer's practice round: one module's ten-minute segment run in front of peers (one per trainer,
+    course and segment). `closed_at` is set when the trainer writes her self-reflection (kept in
+    `activity_reflection` under the unit and the round's step); no feedback is taken after that."""
+
+    __tablename__ = "practice_round"
+    __table_args__ = (UniqueConstraint("context_pk", "presenter_id", "unit_id", "step_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    context_pk: Mapped[int] = mapped_column(ForeignKey("lti_context.id", ondelete="CASCADE"), index=True)
+    presenter_id: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"), index=True)
+    unit_id: Mapped[str] = mapped_column(String(100))
+    step_id: Mapped[str] = mapped_column(String(100))
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+    presenter: Mapped[User] = relationship()
+
+
+class PracticeFeedback(db.Model):
+    """One peer's structured feedback on a round: the answers to the unit's feedback questions, as a JSON
+    object {question id: text}, encrypted at rest. One per peer and round; revised in place while open."""
+
+    __tablename__ = "practice_feedback"
+    __table_args__ = (UniqueConstraint("round_id", "giver_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("practice_round.id", ondelete="CASCADE"), index=True)
+    giver_id: Mapped[int] = mapped_column(ForeignKey("lti_user.id", ondelete="CASCADE"), index=True)
+    answers_json: Mapped[str] = mapped_column(EncryptedText, default="{}")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    giver: Mapped[User] = relationship()

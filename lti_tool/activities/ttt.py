@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext
 from marshmallow import Schema
 from sqlalchemy import select
 
+from lti_tool.activities import practice
 from lti_tool.activities.common import (
     catalog,
     context_pk,
@@ -18,6 +19,7 @@ from lti_tool.activities.common import (
 )
 from lti_tool.activities.models import SessionPlan
 from lti_tool.activities.state import content_or_404, get_state, update_state
+from lti_tool.domain import practice as practice_rules
 from lti_tool.domain.grading import steps_outcome
 from lti_tool.domain.planner import MAX_STEP_MINUTES, check_plan
 from lti_tool.extensions import db
@@ -83,14 +85,20 @@ class PageArgs(Schema):
 def unit(lt: str, unit_id: str):
     item = content_or_404(unit_id, "ttt_unit")
     row = get_state(item.id, "ttt_unit", create=False)
-    done = set((row.state or {}).get("done_steps", [])) if row else set()
+    stored = (row.state or {}) if row else {}
+    done = set(stored.get("done_steps", []))
+    rounds = practice.round_status(item) if item.rounds else {}
+    if item.rounds:  # a round's step is done by running and reflecting on it, never by a tick
+        closed = {sid for sid, (r, _count) in rounds.items() if r.closed_at is not None}
+        done = set(practice_rules.done_steps([s.id for s in item.steps], item.rounds,
+                                             stored.get("ticked_steps", stored.get("done_steps", [])), closed))
     units = catalog().ttt_units(lang())
     ids = [u.id for u in units]
     i = ids.index(item.id)
     return render_template(
         "activities/ttt_unit.html", unit=item, done=done,
         outcome=steps_outcome([s.id for s in item.steps], done),
-        prev_unit=units[i - 1] if i > 0 else None, next_unit=units[i + 1] if i + 1 < len(units) else None,
+        rounds=rounds, prev_unit=units[i - 1] if i > 0 else None, next_unit=units[i + 1] if i + 1 < len(units) else None,
         saved=load_args(PageArgs)["saved"] == "1",
     )
 
@@ -116,6 +124,10 @@ def save_unit(lt: str, unit_id: str):
     step_ids = [s.id for s in item.steps]
     form = load_form(unit_form(item))
     done = [s for s in step_ids if form[f"done-{s}"]]
+    if item.rounds:
+        practice.record_unit_progress(item, done)
+        db.session.commit()
+        return redirect(url_for("ttt.unit", lt=lt, unit_id=item.id, saved=1), 303)
     row = get_state(item.id, "ttt_unit")
     update_state(row, done_steps=done)
     outcome = steps_outcome(step_ids, done)

@@ -53,8 +53,24 @@ def pages(app, client, make_launch, form_groups) -> list[str]:
     client.post(teacher.url(f"scenario/{SCENARIO}/timer"), data={"minutes": "20", "csrf_token": t_token})
     from course_content import load
 
+    # A practice round with feedback on it: the trainer's and a peer's view of it, and the instructors' counts.
+    trainer = make_launch(sub="olena", activity="practice-rounds", name="Olena")
+    peer = make_launch(sub="marieke", activity="practice-rounds", name="Marieke")
+    unit = load().ttt_unit("practice-rounds", "en")
+    opened = client.post(trainer.url("ttt/practice-rounds/rounds/"), data={
+        "csrf_token": csrf_of(client.get(trainer.url("ttt/practice-rounds/rounds/")).text),
+        "step": unit.round_steps()[0].id})
+    round_path = opened.headers["Location"].split("/s/", 1)[1].split("/", 1)[1]
+    client.post(peer.url(round_path + "/feedback"), data={
+        "csrf_token": csrf_of(client.get(peer.url(round_path)).text),
+        **{f"q-{q.id}": "Specific and kind." for q in unit.feedback_questions}})
     module = load().module("safe-start", "en")
     return [
+        trainer.url("ttt/practice-rounds/"),
+        trainer.url("ttt/practice-rounds/rounds/"),
+        trainer.url(round_path),
+        peer.url(round_path),
+        teacher.url("ttt/practice-rounds/rounds/"),
         learner.url("programme"),
         learner.url(f"module/safe-start/section/{module.sections[0].id}"),
         learner.url(f"module/safe-start/section/{module.sections[1].id}"),
@@ -148,5 +164,35 @@ def test_group_note_picks_up_a_newer_version(app, live_tool, client, make_launch
                         data={"text": "Bohdana's point", "version": "0", "csrf_token": csrf_of(other.text)})
             page.wait_for_selector('#group-note input[name="version"][value="1"]', state="attached", timeout=30_000)
             assert page.input_value("#note-text") == "Bohdana's point"
+        finally:
+            browser.close()
+
+
+def test_practice_round_feedback_arrives_while_the_trainer_writes(app, client, live_tool, make_launch, playwright):
+    """The trainer's round page fetches new feedback by itself; her unsaved self-reflection stays as typed."""
+    from course_content import load
+
+    unit = load().ttt_unit("practice-rounds", "en")
+    trainer = make_launch(sub="t-live", activity="practice-rounds", name="Trainer Live")
+    peer = make_launch(sub="p-live", activity="practice-rounds", name="Peer Live")
+    opened = client.post(trainer.url("ttt/practice-rounds/rounds/"), data={
+        "csrf_token": csrf_of(client.get(trainer.url("ttt/practice-rounds/rounds/")).text),
+        "step": unit.round_steps()[2].id})
+    round_path = opened.headers["Location"].split("/s/", 1)[1].split("/", 1)[1]
+    with playwright.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.clock.install()
+            page.goto(live_tool + trainer.url(round_path))
+            assert "No feedback yet" in page.text_content("#feedback-list")
+            page.fill("#text", "Draft: I spoke too fast")
+            client.post(peer.url(round_path + "/feedback"), data={
+                "csrf_token": csrf_of(client.get(peer.url(round_path)).text),
+                **{f"q-{q.id}": f"Answer to {q.id}" for q in unit.feedback_questions}})
+            page.clock.fast_forward(16_000)
+            page.locator("#feedback-list").get_by_text("Peer Live").wait_for(timeout=10_000)
+            assert "Feedback from your peers (1)" in page.text_content("#feedback-list")
+            assert page.input_value("#text") == "Draft: I spoke too fast"
         finally:
             browser.close()

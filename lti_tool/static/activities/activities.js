@@ -189,4 +189,25 @@
     btnPrev.addEventListener("click", function () { go(idx - 1); });
     show(false);
   }
+
+  // A region that follows the server while the page is open (a trainer's practice round: peers' feedback
+  // arrives while she writes her self-reflection, which a reload would put at risk).
+  document.querySelectorAll("[data-refresh-url]").forEach(function (region) {
+    if (!window.fetch) return;
+    var url = region.getAttribute("data-refresh-url");
+    function words(text) { return text.replace(/\s+/g, " ").trim(); }
+    setInterval(function () {
+      if (document.hidden) return;
+      fetch(url, { headers: { Accept: "text/html" }, credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.text() : null; })
+        .then(function (html) {
+          if (html === null) return;
+          var fresh = document.createElement("template");
+          fresh.innerHTML = html;
+          // Replaced only when what it says changed, so a screen reader announces new feedback once.
+          if (words(fresh.content.textContent) !== words(region.textContent)) region.innerHTML = html;
+        })
+        .catch(function () { /* offline: the link below the list still works */ });
+    }, 15000);
+  });
 })();
