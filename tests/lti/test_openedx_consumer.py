@@ -80,6 +80,17 @@ def test_component_with_the_activity_parameter_opens_it(app, live_tool, openedx,
         assert "/module/safe-start/section/" in answer["content_location"]
 
 
+def test_a_component_for_the_practice_rounds_opens_the_unit_and_its_rounds(app, live_tool, openedx):
+    """The Train-the-Trainer practice rounds (peer feedback in the tool) in an Open edX course: an LTI
+    component with activity=practice-rounds, as xblocks/README.md describes."""
+    answer = run_consumer(openedx, live_tool, mode="launch", role="student", user_id="trainee-1",
+                          resource_link_id="block-v1:NatAlli+TTT+2026+type@lti_consumer+block@r1",
+                          custom={"activity": "practice-rounds"})
+    assert answer["status"] == 200, answer["body"][:500]
+    assert "/ttt/practice-rounds/" in answer["content_location"]
+    assert "Practice rounds: open yours or give feedback" in answer["body"]
+
+
 def test_deep_linking_round_trip_is_accepted_by_open_edx(app, live_tool, openedx):
     answer = run_consumer(openedx, live_tool, mode="deep_link", role="instructor", choose=["safe-start"])
     assert answer["step"] == "deep_link_response" and answer["status"] == 200, answer["body"][:800]
