@@ -886,6 +886,7 @@ def _build(raw: RawActivity, lang: str, scenario_ids: tuple[str, ...]) -> m.Acti
             feedback_questions=tuple(
                 m.PlanField(qid, **t["feedback_questions"][qid]) for qid in meta.get("feedback_questions") or ()
             ),
+            downloadable=bool(meta.get("downloadable")),
         )
     if raw.kind == "workshop_agenda":
         return m.WorkshopAgenda(

@@ -183,6 +183,7 @@ class TttUnit(_Localised):
     #: step id -> module id, for steps a trainer runs as a practice round (peers answer feedback_questions)
     rounds: Mapping[str, str] = field(default_factory=_frozen_map)
     feedback_questions: tuple[PlanField, ...] = ()
+    downloadable: bool = False  # each step is a template to download (.docx) and adapt
 
     def round_steps(self) -> tuple[TextSection, ...]:
         return tuple(s for s in self.steps if s.id in self.rounds)

@@ -294,6 +294,8 @@ class TttUnitMeta(Strict):
     # Steps run as practice rounds in the tool: step id -> the module whose segment is practised.
     rounds = fields.Dict(keys=Slug(), values=Slug(), required=False, load_default=dict)
     feedback_questions = SlugList(2, 5, required=False, load_default=list)
+    # Each step is a template a trainer downloads (.docx) and adapts.
+    downloadable = fields.Boolean(required=False, load_default=False)
 
     @validates_schema
     def _rounds(self, data: dict[str, Any], **kwargs: Any) -> None:

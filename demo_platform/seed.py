@@ -1,4 +1,4 @@
-"""First-run content of the demo course: three resource links, two of them graded (with line items)."""
+"""First-run content of the demo course: its resource links, three of them graded (with line items)."""
 
 from __future__ import annotations
 
@@ -38,6 +38,15 @@ SEED_LINKS: list[dict[str, Any]] = [
         "text": "Private by default: you decide what to share with your mentor.",
         "custom": {"activity": "reflection-journal"},
         "line_item": None,
+    },
+    {
+        "id": "rl-practice-rounds",
+        "title": "Train-the-Trainer: practice rounds",
+        "text": "Run a ten-minute segment of each module; colleagues give structured feedback in the tool, and you "
+                "close each round with a private self-reflection.",
+        "custom": {"activity": "practice-rounds"},
+        "line_item": {"label": "Train-the-Trainer: practice rounds", "scoreMaximum": 100,
+                      "resourceId": "practice-rounds", "tag": "ttt"},
     },
     {
         "id": "rl-pair-space",

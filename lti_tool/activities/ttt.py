@@ -4,11 +4,12 @@ from the seven-step workshop agenda, with time totals checked against the format
 
 from __future__ import annotations
 
-from flask import abort, g, redirect, render_template, url_for
+from flask import Response, abort, g, redirect, render_template, url_for
 from flask_babel import lazy_gettext
 from marshmallow import Schema
 from sqlalchemy import select
 
+from course_content import docx_export
 from lti_tool.activities import practice
 from lti_tool.activities.common import (
     catalog,
@@ -101,6 +102,31 @@ def unit(lt: str, unit_id: str):
         rounds=rounds, prev_unit=units[i - 1] if i > 0 else None, next_unit=units[i + 1] if i + 1 < len(units) else None,
         saved=load_args(PageArgs)["saved"] == "1",
     )
+
+
+def _docx(data: bytes, name: str) -> Response:
+    response = Response(data, mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.docx"'
+    return response
+
+
+@bp.get("/s/<lt>/ttt/<unit_id>/download/<step_id>.docx")
+@launch_required()
+def download_step(lt: str, unit_id: str, step_id: str):
+    """One template of a unit as a Word document to adapt (only units whose steps are templates)."""
+    item = content_or_404(unit_id, "ttt_unit")
+    if not item.downloadable or step_id not in {s.id for s in item.steps}:
+        abort(404)
+    return _docx(docx_export.step_docx(item, step_id), f"{step_id}-{item.lang}")
+
+
+@bp.get("/s/<lt>/ttt/<unit_id>/download.docx")
+@launch_required()
+def download_unit(lt: str, unit_id: str):
+    item = content_or_404(unit_id, "ttt_unit")
+    if not item.downloadable:
+        abort(404)
+    return _docx(docx_export.unit_docx(item), f"{item.id}-{item.lang}")
 
 
 @bp.get("/s/<lt>/countries/")

@@ -115,3 +115,33 @@ def test_country_pages_are_listed_dated_and_say_when_unverified(app, client, mak
     assert 'aria-current="page"' in page.text
     assert client.get(trainer.url("countries/no-such-country")).status_code == 404
     assert client.get(trainer.url("countries/the-peer-circle")).status_code == 404  # a scenario, not a country page
+
+
+def test_templates_download_as_word_documents_in_the_launch_language(app, client, make_launch):
+    import io
+
+    import docx
+    from course_content import load
+
+    unit = load().ttt_unit("templates-and-scripts", "de")
+    trainer = make_launch(activity=unit.id, sub="trainer-docx", locale="de")
+    page = client.get(trainer.url(f"ttt/{unit.id}/"))
+    assert "zum Anpassen herunterladen (Word, .docx)" in page.text
+    agreement = next(s for s in unit.steps if s.id == "mentoring-agreement")
+    resp = client.get(trainer.url(f"ttt/{unit.id}/download/{agreement.id}.docx"))
+    assert resp.status_code == 200
+    assert resp.mimetype == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    assert resp.headers["Content-Disposition"] == 'attachment; filename="mentoring-agreement-de.docx"'
+    document = docx.Document(io.BytesIO(resp.data))
+    assert document.core_properties.language == "de-DE"
+    assert document.paragraphs[0].style.name == "Heading 1" and document.paragraphs[0].text == agreement.title
+    bullets = [p for p in document.paragraphs if p.style.name == "List Bullet"]
+    assert len(bullets) == agreement.body.count("\n- ") + agreement.body.startswith("- ")
+    assert any(r.bold for r in bullets[0].runs)  # the bold lead of each point stays bold, ready to fill in
+    whole = docx.Document(io.BytesIO(client.get(trainer.url(f"ttt/{unit.id}/download.docx")).data))
+    assert [p.text for p in whole.paragraphs if p.style.name == "Heading 1"] == [s.title for s in unit.steps]
+    # Only template units download; an unknown template is a 404, not an empty document.
+    assert client.get(trainer.url(f"ttt/{unit.id}/download/no-such-template.docx")).status_code == 404
+    assert client.get(trainer.url("ttt/preparing-a-programme/download.docx")).status_code == 404
+    prep = load().ttt_unit("preparing-a-programme", "en")
+    assert client.get(trainer.url(f"ttt/{prep.id}/download/{prep.steps[0].id}.docx")).status_code == 404
