@@ -121,6 +121,7 @@ def test_templates_download_as_word_documents_in_the_launch_language(app, client
     import io
 
     import docx
+
     from course_content import load
 
     unit = load().ttt_unit("templates-and-scripts", "de")
