@@ -143,7 +143,7 @@ def test_line_item_container_lists_and_filters(pclient, ags_token):
     assert resp.status_code == 200
     assert resp.content_type == "application/vnd.ims.lis.v2.lineitemcontainer+json"
     items = resp.get_json()
-    assert {i["resourceLinkId"] for i in items} == {"rl-safe-start", "rl-quiet-video-call"}
+    assert {i["resourceLinkId"] for i in items} == {"rl-safe-start", "rl-quiet-video-call", "rl-practice-rounds"}
     assert all(i["id"].startswith(PLATFORM + LINEITEMS + "/") for i in items)
     filtered = pclient.get(LINEITEMS + "?resource_link_id=rl-safe-start", headers=bearer(ags_token)).get_json()
     assert [i["label"] for i in filtered] == ["A safe start"]
